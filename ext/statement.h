@@ -1,0 +1,101 @@
+#ifndef RECEIVABLES_STATEMENT_H
+#define RECEIVABLES_STATEMENT_H
+
+#include <stddef.h>
+
+#include <sqlite3ext.h>
+
+/*
+** Bank statements read from files: the parsed form every format reader
+** fills, and the readers themselves. The bank_statement table-valued
+** function (statement.c) reads the file, picks the reader and returns one
+** row per entry.
+**
+** Memory: every string in these structs is owned by the statement_file and
+** allocated with sqlite3_malloc64 (use statement_strdup); statement_file_free
+** releases all of it.
+*/
+
+/* A date that the file does not give (day numbers come from dates.h). */
+#define STATEMENT_NO_DATE (-2147483647 - 1)
+
+/* One statement (an account over a period); a file may hold several. */
+struct statement_info {
+    char *statement_id;         /* the bank's id, e.g. camt Stmt/Id or :20: */
+    char *account;              /* IBAN or account number */
+    char *currency;             /* ISO 4217 code of the account */
+    int has_opening;            /* 1 when opening_cents is known */
+    int has_closing;            /* 1 when closing_cents is known */
+    sqlite3_int64 opening_cents; /* opening booked balance, signed */
+    sqlite3_int64 closing_cents; /* closing booked balance, signed */
+    int opening_date;           /* day number or STATEMENT_NO_DATE */
+    int closing_date;           /* day number or STATEMENT_NO_DATE */
+};
+
+/* One booked or pending entry of a statement. */
+struct statement_entry {
+    int statement_index;        /* index into statement_file.statements */
+    int booking_date;           /* day number or STATEMENT_NO_DATE */
+    int value_date;             /* day number or STATEMENT_NO_DATE */
+    sqlite3_int64 amount_cents; /* signed minor units: credit > 0 */
+    char *currency;             /* ISO 4217 code of amount_cents */
+    char *counterparty_name;    /* payer for a credit, payee for a debit */
+    char *counterparty_account; /* IBAN or account number */
+    char *memo;                 /* remittance text, lines joined by ' ' */
+    char *structured_ref;       /* creditor reference (RF..., national) */
+    char *bank_txn_id;          /* the bank's id for the entry, if any */
+    int pending;                /* 1 pending, 0 booked */
+    char *origin;               /* "line 12" or the XML element path */
+};
+
+/* A parsed file: its statements and all their entries, in file order. */
+struct statement_file {
+    char *path;                      /* the file name as given */
+    char *format;                    /* "camt.053", "mt940", "ofx", "csv" */
+    struct statement_info *statements; /* n_statements of them */
+    int n_statements;
+    int statements_cap;
+    struct statement_entry *entries; /* n_entries of them */
+    int n_entries;
+    int entries_cap;
+};
+
+/*
+** A format reader. It parses size bytes of data (the whole file, not NUL
+** terminated) into file, with options the user passed as the third argument
+** of bank_statement (may be NULL). It returns SQLITE_OK, SQLITE_NOMEM, or
+** SQLITE_ERROR with *err_out set (sqlite3_mprintf) to a message naming the
+** file, the line or element and what was wrong, e.g.
+** "bank_statement: 'x.sta': line 12: :61: date 130230 does not exist".
+*/
+typedef int (*statement_reader)(struct statement_file *file, const char *data,
+                                size_t size, const char *options,
+                                char **err_out);
+
+int statement_read_camt(struct statement_file *, const char *, size_t,
+                        const char *, char **);
+int statement_read_mt940(struct statement_file *, const char *, size_t,
+                         const char *, char **);
+int statement_read_ofx(struct statement_file *, const char *, size_t,
+                       const char *, char **);
+int statement_read_csv(struct statement_file *, const char *, size_t,
+                       const char *, char **);
+
+/* Appends a zeroed statement; returns it, or NULL when out of memory. */
+struct statement_info *statement_add_info(struct statement_file *file);
+
+/* Appends a zeroed entry of the last statement (dates set to
+** STATEMENT_NO_DATE); returns it, or NULL when out of memory. */
+struct statement_entry *statement_add_entry(struct statement_file *file);
+
+/* Copies n bytes of text (n < 0: up to NUL) into a new NUL-terminated
+** string owned by the caller (sqlite3_free); NULL when out of memory. */
+char *statement_strdup(const char *text, int n);
+
+/* Frees everything file owns and zeroes it. */
+void statement_file_free(struct statement_file *file);
+
+/* Registers bank_statement on db. */
+int statement_register(sqlite3 *db);
+
+#endif
