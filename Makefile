@@ -60,7 +60,7 @@ $(BUILD)/core/%.o: ext/%.c | $(BUILD)/core
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suite_list.h | $(BUILD)/tests
 	$(CC) $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) \
 	    -I ext -I $(BUILD)/tests -DSQLITE_CORE \
-	    -DBUILD_DIR=\"$(BUILD)\" -MMD -MP -c -o $@ $<
+	    -DBUILD_DIR=\"$(abspath $(BUILD))\" -MMD -MP -c -o $@ $<
 
 # One X-macro line per tests/check_<name>.c, so adding a suite file is all
 # it takes to run it.
@@ -102,7 +102,7 @@ test check: deps
 	$(MAKE) test-asan
 
 test-plain: $(BUILD)/check_receivables $(BUILD)/receivables.so
-	cd tests && ../$(BUILD)/check_receivables
+	cd tests && $(abspath $(BUILD))/check_receivables
 
 # The same suites rebuilt with AddressSanitizer and UndefinedBehaviorSanitizer
 # in a build tree of their own.
@@ -113,7 +113,7 @@ test-asan:
 memcheck: $(BUILD)/check_receivables $(BUILD)/receivables.so
 	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect \
-	    ../$(BUILD)/check_receivables
+	    $(abspath $(BUILD))/check_receivables
 
 bench: all
 	sh tests/bench/run.sh $(BUILD)

@@ -18,6 +18,7 @@ SQLITE_EXTENSION_INIT1
 #include "amount.h"
 #include "dates.h"
 #include "fuzzy.h"
+#include "money.h"
 #include "refnorm.h"
 
 #define RECEIVABLES_VERSION "0.1.0"
@@ -31,7 +32,7 @@ struct concept {
 static const struct concept concepts[] = {
     {"dates", dates_register},   {"amount", amount_register},
     {"fuzzy", fuzzy_register},   {"refnorm", refnorm_register},
-    {"aging", aging_register},
+    {"aging", aging_register},   {"money", money_register},
 };
 
 /* receivables_version(): the extension's version string, for bug reports. */

@@ -13,7 +13,7 @@ START_TEST(test_extension_loads_shared_object)
 
     ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
     sqlite3_enable_load_extension(db, 1);
-    rc = sqlite3_load_extension(db, "../" BUILD_DIR "/receivables", NULL,
+    rc = sqlite3_load_extension(db, BUILD_DIR "/receivables", NULL,
                                 &err);
     ck_assert_msg(rc == SQLITE_OK, "load failed: %s", err ? err : "?");
     expect_sql(db, "SELECT receivables_version()", "0.1.0");
