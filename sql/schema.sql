@@ -6,8 +6,9 @@
 --
 -- Conventions: money is INTEGER minor units (cents) beside an ISO 4217
 -- currency code; dates are TEXT 'YYYY-MM-DD' and a CHECK rejects any date
--- that does not exist (date() normalises '2013-02-30' to '2013-03-02', so
--- the two differ); booleans are 0 or 1.
+-- that does not exist: with a modifier, date() normalises '2013-02-30' to
+-- '2013-03-02', so the two differ (without one, SQLite 3.40 returns the
+-- text unchanged). Booleans are 0 or 1.
 
 PRAGMA foreign_keys = ON;
 
@@ -16,7 +17,7 @@ PRAGMA foreign_keys = ON;
 -- make a report replay the same answer.
 CREATE TABLE IF NOT EXISTS settings (
     id       INTEGER PRIMARY KEY CHECK (id = 1), -- always 1: one row
-    as_of    TEXT CHECK (as_of IS date(as_of)),  -- report date, NULL = today
+    as_of    TEXT CHECK (as_of IS date(as_of, '+0 days')),  -- report date, NULL = today
     currency TEXT NOT NULL DEFAULT 'USD'         -- default for new rows
              CHECK (length(currency) = 3 AND currency = upper(currency))
 );
@@ -43,7 +44,7 @@ CREATE TABLE IF NOT EXISTS customers (
     phone              TEXT,
     billing_delivery   TEXT                      -- 'paper' or 'electronic'
                        CHECK (billing_delivery IN ('paper', 'electronic')),
-    paperless_since    TEXT CHECK (paperless_since IS date(paperless_since)),
+    paperless_since    TEXT CHECK (paperless_since IS date(paperless_since, '+0 days')),
     status             TEXT NOT NULL DEFAULT 'active'
                        CHECK (status IN ('active', 'on_hold', 'closed'))
 );
@@ -55,8 +56,8 @@ CREATE TABLE IF NOT EXISTS invoices (
     invoice_id      INTEGER PRIMARY KEY,
     number          TEXT NOT NULL UNIQUE,        -- as printed on the invoice
     customer_id     INTEGER NOT NULL REFERENCES customers,
-    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date)),
-    due_date        TEXT NOT NULL CHECK (due_date IS date(due_date)),
+    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date, '+0 days')),
+    due_date        TEXT NOT NULL CHECK (due_date IS date(due_date, '+0 days')),
     total_cents     INTEGER NOT NULL
                     CHECK (typeof(total_cents) = 'integer'
                            AND total_cents > 0),
@@ -66,7 +67,7 @@ CREATE TABLE IF NOT EXISTS invoices (
     status          TEXT NOT NULL DEFAULT 'issued'
                     CHECK (status IN ('issued', 'paid', 'void')),
     payment_method  TEXT,                        -- method requested on it
-    paid_date       TEXT CHECK (paid_date IS date(paid_date)),
+    paid_date       TEXT CHECK (paid_date IS date(paid_date, '+0 days')),
     disputed        INTEGER NOT NULL DEFAULT 0 CHECK (disputed IN (0, 1)),
     description     TEXT,
     allocated_cents INTEGER NOT NULL DEFAULT 0,  -- kept by triggers
@@ -75,7 +76,7 @@ CREATE TABLE IF NOT EXISTS invoices (
     CHECK (due_date >= issue_date),
     CHECK (allocated_cents BETWEEN 0 AND total_cents),
     CHECK (status = 'void' OR (status = 'paid') = (allocated_cents = total_cents)),
-    CHECK (status = 'paid' OR paid_date IS NULL),
+    CHECK (status = 'void' OR (status = 'paid') = (paid_date IS NOT NULL)),
     UNIQUE (source, external_id)
 );
 CREATE INDEX IF NOT EXISTS invoices_customer_id_idx
@@ -91,7 +92,7 @@ CREATE INDEX IF NOT EXISTS invoices_issue_date_idx ON invoices (issue_date);
 CREATE TABLE IF NOT EXISTS payments (
     payment_id      INTEGER PRIMARY KEY,
     customer_id     INTEGER REFERENCES customers,
-    received_date   TEXT NOT NULL CHECK (received_date IS date(received_date)),
+    received_date   TEXT NOT NULL CHECK (received_date IS date(received_date, '+0 days')),
     amount_cents    INTEGER NOT NULL
                     CHECK (typeof(amount_cents) = 'integer'
                            AND amount_cents > 0),
@@ -129,7 +130,7 @@ CREATE TABLE IF NOT EXISTS credit_notes (
     credit_note_id  INTEGER PRIMARY KEY,
     number          TEXT NOT NULL UNIQUE,
     customer_id     INTEGER NOT NULL REFERENCES customers,
-    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date)),
+    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date, '+0 days')),
     amount_cents    INTEGER NOT NULL
                     CHECK (typeof(amount_cents) = 'integer'
                            AND amount_cents > 0),
@@ -164,7 +165,7 @@ CREATE TABLE IF NOT EXISTS allocations (
                    CHECK (typeof(amount_cents) = 'integer'
                           AND amount_cents > 0),
     effective_date TEXT                             -- NULL: filled by trigger
-                   CHECK (effective_date IS date(effective_date)),
+                   CHECK (effective_date IS date(effective_date, '+0 days')),
     method         TEXT NOT NULL DEFAULT 'manual'   -- who or what made it
                    CHECK (method IN ('manual', 'auto', 'import', 'rule')),
     created_by     TEXT,                            -- user or process name
@@ -209,7 +210,7 @@ CREATE TABLE IF NOT EXISTS notes (
     note_id      INTEGER PRIMARY KEY,
     customer_id  INTEGER NOT NULL REFERENCES customers,
     invoice_id   INTEGER REFERENCES invoices,
-    noted_on     TEXT NOT NULL CHECK (noted_on IS date(noted_on)),
+    noted_on     TEXT NOT NULL CHECK (noted_on IS date(noted_on, '+0 days')),
     author       TEXT,
     channel      TEXT NOT NULL DEFAULT 'note'
                  CHECK (channel IN ('call', 'email', 'letter', 'meeting',
@@ -218,8 +219,8 @@ CREATE TABLE IF NOT EXISTS notes (
                  CHECK (kind IN ('contact', 'promise_to_pay', 'dispute',
                         'escalation', 'reminder')),
     body         TEXT NOT NULL,
-    follow_up_on TEXT CHECK (follow_up_on IS date(follow_up_on)),
-    resolved_on  TEXT CHECK (resolved_on IS date(resolved_on))
+    follow_up_on TEXT CHECK (follow_up_on IS date(follow_up_on, '+0 days')),
+    resolved_on  TEXT CHECK (resolved_on IS date(resolved_on, '+0 days'))
 );
 CREATE INDEX IF NOT EXISTS notes_customer_id_idx
     ON notes (customer_id, noted_on);
@@ -238,7 +239,7 @@ CREATE TABLE IF NOT EXISTS opportunities (
     currency       TEXT NOT NULL DEFAULT 'USD'
                    CHECK (length(currency) = 3
                           AND currency = upper(currency)),
-    expected_close TEXT CHECK (expected_close IS date(expected_close)),
+    expected_close TEXT CHECK (expected_close IS date(expected_close, '+0 days')),
     owner          TEXT
 );
 CREATE INDEX IF NOT EXISTS opportunities_customer_id_idx

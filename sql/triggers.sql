@@ -170,19 +170,13 @@ BEGIN
     SELECT RAISE(ABORT, 'invoice total cannot be less than the amount already allocated; undo allocations first');
 END;
 
--- Voiding keeps the allocations (the discrepancy view lists them) but a
--- void invoice is never 'paid'; reinstating recomputes the status.
-CREATE TRIGGER IF NOT EXISTS invoices_status_follow
-AFTER UPDATE OF status, total_cents ON invoices
+-- A status set by hand must agree with the allocations: 'paid' exactly
+-- when they cover total_cents. Voiding is always allowed; the allocations
+-- stay and the discrepancies view lists them.
+CREATE TRIGGER IF NOT EXISTS invoices_check_status
+BEFORE UPDATE OF status, total_cents ON invoices
 WHEN NEW.status <> 'void'
  AND (NEW.status = 'paid') <> (NEW.allocated_cents = NEW.total_cents)
 BEGIN
-    UPDATE invoices
-    SET status = CASE WHEN allocated_cents = total_cents
-                      THEN 'paid' ELSE 'issued' END,
-        paid_date = CASE WHEN allocated_cents = total_cents
-                         THEN (SELECT max(effective_date) FROM allocations
-                               WHERE invoice_id = NEW.invoice_id)
-                         END
-    WHERE invoice_id = NEW.invoice_id;
+    SELECT RAISE(ABORT, 'invoice status must follow its allocations: ''paid'' exactly when they cover total_cents, else ''issued''; set status to match or change the allocations');
 END;

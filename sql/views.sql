@@ -194,12 +194,13 @@ WITH entries AS (
 )
 SELECT e.customer_id, e.currency, e.entry_date, e.entry_type, e.document,
        e.detail, e.debit_cents, e.credit_cents,
-       sum(e.debit_cents - e.credit_cents) OVER (
-           PARTITION BY e.customer_id, e.currency
-           ORDER BY e.entry_date, e.seq, e.document
-           ROWS UNBOUNDED PRECEDING) AS balance_cents
+       sum(e.debit_cents - e.credit_cents) OVER w AS balance_cents,
+       row_number() OVER w AS line_no
 FROM entries e, report_date r
-WHERE e.entry_date <= r.as_of;
+WHERE e.entry_date <= r.as_of
+WINDOW w AS (PARTITION BY e.customer_id, e.currency
+             ORDER BY e.entry_date, e.seq, e.document
+             ROWS UNBOUNDED PRECEDING);
 
 -- Executive dashboard, one row per currency:
 --   receivable_cents   open balance on the report date
