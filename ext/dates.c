@@ -313,7 +313,12 @@ int text_utf8_decode(const unsigned char *text, int n, int *code_point_out)
     }
     if (text[0] < 0xC2 || text[0] > 0xF4) /* continuation, overlong, >4 */
         return 0;
-    len = text[0] < 0xE0 ? 2 : text[0] < 0xF0 ? 3 : 4;
+    if (text[0] < 0xE0)
+        len = 2;
+    else if (text[0] < 0xF0)
+        len = 3;
+    else
+        len = 4;
     if (n < len)
         return 0;
     code_point = text[0] & (0x7F >> len);
@@ -400,7 +405,7 @@ static const char *date_order_shape(enum date_order order)
     }
 }
 
-/* Sets the parse_date error for a text that status says is not a date. */
+/* Sets the parse_date error that matches status, quoting the text. */
 static void parse_date_error(sqlite3_context *ctx,
                              enum date_parse_status status,
                              const unsigned char *text, int n,
@@ -614,7 +619,12 @@ static void aging_bucket_func(sqlite3_context *ctx, int argc,
         return;
     }
     /* The first and last buckets are open-ended, so clamping keeps them. */
-    clamped = days > INT_MAX ? INT_MAX : days < INT_MIN ? INT_MIN : (int)days;
+    if (days > INT_MAX)
+        clamped = INT_MAX;
+    else if (days < INT_MIN)
+        clamped = INT_MIN;
+    else
+        clamped = (int)days;
     /* Static string literal: SQLITE_STATIC is safe. */
     sqlite3_result_text(ctx, aging_bucket_label(aging_bucket_index(clamped)),
                         -1, SQLITE_STATIC);
@@ -633,9 +643,9 @@ int dates_register(sqlite3 *db)
         {"due_alert", 2, due_alert_func},
         {"aging_bucket", 1, aging_bucket_func},
     };
-    /* Every function here depends only on its arguments (today is the
-    ** explicit as_of), so DETERMINISTIC; none reads files or changes data,
-    ** so INNOCUOUS lets schemas, views and triggers call them. */
+    /* DETERMINISTIC because every result depends only on the arguments
+    ** (today is the explicit as_of). INNOCUOUS because none reads files or
+    ** changes data, so schemas, views and triggers may call them. */
     const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     size_t i;
     int rc = SQLITE_OK;

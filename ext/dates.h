@@ -49,7 +49,7 @@ enum date_parse_status {
 
 /*
 ** Reads an order name of n bytes: "ymd", "dmy" or "mdy" in any letter case.
-** Returns 1 and sets *order_out, or 0 when the name is none of them.
+** Returns 1 and sets *order_out, or 0 for any other name.
 */
 int date_order_from_name(const char *name, int n, enum date_order *order_out);
 
@@ -92,9 +92,9 @@ const char *date_due_alert(int days_overdue);
 
 /*
 ** Copies the start of n bytes of user input into out for quoting in an error
-** message. Bytes that are not valid UTF-8 and ASCII control characters become
-** '?', and input longer than 60 bytes is cut at a character boundary and
-** ends with "...". Used by every parse function that quotes its input.
+** message. Each byte that is not valid UTF-8 and each control character
+** (C0, DEL, C1) becomes '?'. Input longer than 60 bytes is cut at a
+** character boundary and ends with "...".
 */
 void text_excerpt(const unsigned char *text, int n,
                   char out[TEXT_EXCERPT_SIZE]);
