@@ -38,6 +38,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
 DEBIAN_PACKAGES := build-essential pkg-config sqlite3 libsqlite3-dev check \
+                   clang libclang-rt-14-dev valgrind faketime gcovr hledger \
                    libxml2-dev
 
 .PHONY: all deps demo test check test-plain test-asan bench memcheck lint \
@@ -138,3 +139,5 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(EXT_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+-include tests/reliability.mk
