@@ -20,7 +20,8 @@ int currency_minor_digits(const char *code);
 ** units with minor_digits digits after the separator decimal_sep. A leading
 ** '-' or '+' is allowed; nothing else but digits and one separator. Returns
 ** 1 on success; 0 when the text is malformed, has more fractional digits than
-** minor_digits allows (unless the extra digits are zeros), or overflows.
+** minor_digits allows (unless the extra digits are zeros), or its magnitude
+** exceeds 2^63-1 minor units. minor_digits must be 0 to 18.
 */
 int currency_parse_decimal(const char *text, int n, char decimal_sep,
                            int minor_digits, sqlite3_int64 *minor_out);
