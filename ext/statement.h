@@ -16,20 +16,26 @@
 ** releases all of it.
 */
 
+/* Maximum size in bytes of a file bank_statement reads, because it reads
+** the whole file into memory. */
+#define STATEMENT_MAX_FILE_BYTES (64 * 1024 * 1024)
+
 /* A date that the file does not give (day numbers come from dates.h). */
 #define STATEMENT_NO_DATE (-2147483647 - 1)
 
 /* One statement (an account over a period); a file may hold several. */
 struct statement_info {
-    char *statement_id;         /* the bank's id, e.g. camt Stmt/Id or :20: */
-    char *account;              /* IBAN or account number */
-    char *currency;             /* ISO 4217 code of the account */
-    int has_opening;            /* 1 when opening_cents is known */
-    int has_closing;            /* 1 when closing_cents is known */
+    char *statement_id;          /* the bank's id, e.g. camt Stmt/Id or :20: */
+    char *account;               /* IBAN or account number */
+    char *currency;              /* ISO 4217 code of the account */
+    int has_opening;             /* 1 when opening_cents is known */
+    int has_closing;             /* 1 when closing_cents is known */
     sqlite3_int64 opening_cents; /* opening booked balance, signed */
     sqlite3_int64 closing_cents; /* closing booked balance, signed */
-    int opening_date;           /* day number or STATEMENT_NO_DATE */
-    int closing_date;           /* day number or STATEMENT_NO_DATE */
+    int opening_date;            /* day number or STATEMENT_NO_DATE */
+    int closing_date;            /* day number or STATEMENT_NO_DATE */
+    char *warning;               /* why a balance the file gives is left out,
+                                    or NULL */
 };
 
 /* One booked or pending entry of a statement. */
@@ -46,12 +52,24 @@ struct statement_entry {
     char *bank_txn_id;          /* the bank's id for the entry, if any */
     int pending;                /* 1 pending, 0 booked */
     char *origin;               /* "line 12" or the XML element path */
+    char *end_to_end_id;        /* the payer's end-to-end id (camt), or NULL */
+    int tx_count;               /* transactions the entry batches (camt
+                                   TxDtls), 0 when the format has none */
+    int tx_index;               /* 0: the row is the whole entry; n >= 1:
+                                   the nth transaction of a split batch */
+    sqlite3_int64 entry_amount_cents; /* the whole entry's signed amount when
+                                   tx_index > 0, for balance checks */
+    char *entry_currency;             /* currency of entry_amount_cents */
 };
 
 /* A parsed file: its statements and all their entries, in file order. */
 struct statement_file {
-    char *path;                      /* the file name as given */
-    char *format;                    /* "camt.053", "mt940", "ofx", "csv" */
+    char *path;                        /* the file name as given */
+    char *format;                      /* "camt.053", "mt940", "ofx", "csv":
+                                          statement.c sets the requested
+                                          name before the reader runs, and a
+                                          reader may replace it with a more
+                                          exact one ("camt" -> "camt.054") */
     struct statement_info *statements; /* n_statements of them */
     int n_statements;
     int statements_cap;
@@ -74,6 +92,10 @@ typedef int (*statement_reader)(struct statement_file *file, const char *data,
 
 int statement_read_camt(struct statement_file *, const char *, size_t,
                         const char *, char **);
+/* Initialises libxml2 for statement_read_camt. statement_register calls it
+** because libxml2 documents xmlInitParser as not reentrant. */
+void statement_camt_init(void);
+
 int statement_read_mt940(struct statement_file *, const char *, size_t,
                          const char *, char **);
 int statement_read_ofx(struct statement_file *, const char *, size_t,
@@ -81,21 +103,25 @@ int statement_read_ofx(struct statement_file *, const char *, size_t,
 int statement_read_csv(struct statement_file *, const char *, size_t,
                        const char *, char **);
 
-/* Appends a zeroed statement; returns it, or NULL when out of memory. */
+/* Appends a zeroed statement (dates set to STATEMENT_NO_DATE); returns it,
+** or NULL when out of memory. */
 struct statement_info *statement_add_info(struct statement_file *file);
 
 /* Appends a zeroed entry of the last statement (dates set to
-** STATEMENT_NO_DATE); returns it, or NULL when out of memory. */
+** STATEMENT_NO_DATE) and returns it, or NULL when out of memory. When the
+** file has no statement yet, an empty one is added first. The pointer is
+** valid until the next statement_add_entry, which may move the array. */
 struct statement_entry *statement_add_entry(struct statement_file *file);
 
-/* Copies n bytes of text (n < 0: up to NUL) into a new NUL-terminated
-** string owned by the caller (sqlite3_free); NULL when out of memory. */
+/* Copies n bytes of text (n < 0: up to NUL; text not NULL) into a new
+** NUL-terminated string owned by the caller (sqlite3_free); NULL when out
+** of memory. */
 char *statement_strdup(const char *text, int n);
 
 /* Frees everything file owns and zeroes it. */
 void statement_file_free(struct statement_file *file);
 
-/* Registers bank_statement on db. */
+/* Registers bank_statement and bank_statement_balances on db. */
 int statement_register(sqlite3 *db);
 
 #endif
