@@ -341,6 +341,21 @@ BEGIN
 END;
 
 --------------------------------------------------------------------------
+-- Imported payments
+--------------------------------------------------------------------------
+
+-- A payment from another system (bank statement, ledger) is recognised on
+-- re-import by (source, external_id); without an external id every
+-- re-import would add it again, because NULLs never conflict. Only
+-- payments typed in by hand (source 'manual') may leave it NULL.
+CREATE TRIGGER IF NOT EXISTS payments_require_external_id
+BEFORE INSERT ON payments
+WHEN NEW.source <> 'manual' AND NEW.external_id IS NULL
+BEGIN
+    SELECT RAISE(ABORT, 'payment rejected: an imported payment (source other than ''manual'') needs an external_id; give the id it has in its source system');
+END;
+
+--------------------------------------------------------------------------
 -- Journal export
 --------------------------------------------------------------------------
 
