@@ -356,6 +356,287 @@ BEGIN
 END;
 
 --------------------------------------------------------------------------
+-- Bank statement imports
+--------------------------------------------------------------------------
+
+-- One row per run of the import statement (sql/import_statement.sql).
+CREATE TABLE IF NOT EXISTS statement_imports (
+    import_id   INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL,                  -- file as given
+    format      TEXT,                           -- as requested; NULL: detected
+    on_mismatch TEXT NOT NULL DEFAULT 'report'  -- what a balance mismatch does
+                CHECK (on_mismatch IN ('report', 'reject')),
+    imported_at TEXT NOT NULL                   -- as outbox.recorded_at
+);
+
+-- The balances each imported statement gives. A file may hold several
+-- statements; statement_no numbers them from 1 in file order.
+CREATE TABLE IF NOT EXISTS statement_balances (
+    import_id     INTEGER NOT NULL REFERENCES statement_imports,
+    statement_no  INTEGER NOT NULL,
+    statement_id  TEXT,                         -- the bank's statement id
+    account       TEXT,                         -- IBAN or account number
+    currency      TEXT,                         -- of the account
+    opening_cents INTEGER,                      -- NULL: not in the file
+    closing_cents INTEGER,                      -- NULL: not in the file
+    opening_date  TEXT,
+    closing_date  TEXT,
+    warning       TEXT,                         -- why a balance is missing
+    PRIMARY KEY (import_id, statement_no)
+);
+
+-- Every entry of every imported file, with what the import did with it:
+--   imported   a booked credit that became a new payment
+--   duplicate  a booked credit whose payment an earlier import created
+--   debit      money going out (amount <= 0): not a payment received
+--   pending    not booked yet; it is imported once a statement has it
+--              booked
+-- (source 'bank', external_id) of the payment is ('bank', external_id).
+CREATE TABLE IF NOT EXISTS statement_lines (
+    import_id            INTEGER NOT NULL REFERENCES statement_imports,
+    line_no              INTEGER NOT NULL,      -- 1.. in file order
+    statement_no         INTEGER NOT NULL,
+    booking_date         TEXT,
+    value_date           TEXT,
+    amount_cents         INTEGER NOT NULL,      -- signed: credit > 0
+    balance_cents        INTEGER NOT NULL,      -- what it adds to the
+                                                -- balance (0 for the 2nd..
+                                                -- transaction of a batch)
+    currency             TEXT,
+    counterparty_name    TEXT,
+    counterparty_account TEXT,
+    memo                 TEXT,
+    structured_ref       TEXT,
+    bank_txn_id          TEXT,
+    booked               INTEGER NOT NULL CHECK (booked IN (0, 1)),
+    origin               TEXT,                  -- where in the file
+    dedup_key            TEXT NOT NULL,         -- external_id less '#n'
+    occurrence           INTEGER NOT NULL,      -- n-th equal entry, from 1
+    external_id          TEXT NOT NULL,
+    outcome              TEXT NOT NULL
+                         CHECK (outcome IN ('imported', 'duplicate',
+                                'debit', 'pending')),
+    PRIMARY KEY (import_id, line_no)
+);
+CREATE INDEX IF NOT EXISTS statement_lines_dedup_key_idx
+    ON statement_lines (import_id, dedup_key);
+CREATE INDEX IF NOT EXISTS payments_payer_account_idx
+    ON payments (payer_account) WHERE payer_account IS NOT NULL;
+
+-- The rows the import statement inserts: one 'entry' row per entry, then
+-- one 'statement' row per statement with its balances (the statement sorts
+-- on row_kind, and 'entry' < 'statement'). Nothing is stored in the view;
+-- its INSTEAD OF triggers file each row away.
+CREATE VIEW IF NOT EXISTS statement_import AS
+SELECT NULL AS import_id, NULL AS path, NULL AS format,
+       NULL AS on_mismatch, NULL AS row_kind, NULL AS statement_no,
+       NULL AS statement_id, NULL AS account, NULL AS currency,
+       NULL AS opening_cents, NULL AS closing_cents, NULL AS opening_date,
+       NULL AS closing_date, NULL AS warning, NULL AS line_no,
+       NULL AS booking_date, NULL AS value_date, NULL AS amount_cents,
+       NULL AS balance_cents, NULL AS counterparty_name,
+       NULL AS counterparty_account, NULL AS memo, NULL AS structured_ref,
+       NULL AS bank_txn_id, NULL AS booked, NULL AS origin
+WHERE 0;
+
+-- The external id of an entry, stable across re-imports and overlapping
+-- statements: the account and the bank's transaction id when the file
+-- gives one, else the account, booking date, amount, counterparty and memo.
+-- Entries equal in all of these are numbered in file order: two equal
+-- payments on one day are '#1' and '#2' (the fallback key carries the
+-- number as its last element), so both are kept.
+-- NOTE: numbering equal entries assumes every file holds whole booking
+-- days of the account; a day split across two files without bank
+-- transaction ids numbers both halves from 1, and the second half is taken
+-- for duplicates.
+CREATE TRIGGER IF NOT EXISTS statement_import_entry
+INSTEAD OF INSERT ON statement_import
+WHEN NEW.row_kind = 'entry'
+BEGIN
+    INSERT INTO statement_imports (import_id, path, format, on_mismatch,
+                                   imported_at)
+    SELECT NEW.import_id, NEW.path, NEW.format,
+           coalesce(NEW.on_mismatch, 'report'), k.recorded_at
+    FROM outbox_clock k
+    WHERE NOT EXISTS (SELECT 1 FROM statement_imports
+                      WHERE import_id = NEW.import_id);
+
+    SELECT RAISE(ABORT, 'statement import rejected: a booked credit has neither booking nor value date; fix the file or import it with another format')
+    WHERE NEW.booked AND NEW.amount_cents > 0
+      AND coalesce(NEW.booking_date, NEW.value_date) IS NULL;
+
+    INSERT INTO statement_lines (
+        import_id, line_no, statement_no, booking_date, value_date,
+        amount_cents, balance_cents, currency, counterparty_name,
+        counterparty_account, memo, structured_ref, bank_txn_id, booked,
+        origin, dedup_key, occurrence, external_id, outcome)
+    SELECT NEW.import_id, NEW.line_no, NEW.statement_no, NEW.booking_date,
+           NEW.value_date, NEW.amount_cents, NEW.balance_cents,
+           NEW.currency, NEW.counterparty_name, NEW.counterparty_account,
+           NEW.memo, NEW.structured_ref, NEW.bank_txn_id, NEW.booked,
+           NEW.origin, k.dedup_key, k.occurrence, k.external_id,
+           CASE WHEN NOT NEW.booked THEN 'pending'
+                WHEN NEW.amount_cents <= 0 THEN 'debit'
+                WHEN EXISTS (SELECT 1 FROM payments
+                             WHERE source = 'bank'
+                               AND external_id = k.external_id)
+                    THEN 'duplicate'
+                ELSE 'imported' END
+    FROM (SELECT o.dedup_key, o.occurrence,
+                 CASE WHEN NEW.bank_txn_id IS NULL
+                          THEN json_insert(o.dedup_key, '$[#]',
+                                           o.occurrence)
+                      WHEN o.occurrence > 1
+                          THEN o.dedup_key || '#' || o.occurrence
+                      ELSE o.dedup_key END AS external_id
+          FROM (SELECT d.dedup_key,
+                       1 + (SELECT count(*) FROM statement_lines l
+                            WHERE l.import_id = NEW.import_id
+                              AND l.dedup_key = d.dedup_key)
+                           AS occurrence
+                FROM (SELECT CASE
+                             WHEN NEW.bank_txn_id IS NOT NULL
+                                 THEN coalesce(NEW.account, '') || ':'
+                                      || NEW.bank_txn_id
+                             ELSE json_array(NEW.account, NEW.booking_date,
+                                             NEW.amount_cents,
+                                             NEW.counterparty_account,
+                                             NEW.counterparty_name,
+                                             NEW.memo)
+                             END AS dedup_key) d) o) k;
+
+    -- The payer is set when the counterparty account has paid before for
+    -- exactly one customer; otherwise reconciliation finds it.
+    INSERT INTO payments (customer_id, received_date, amount_cents,
+                          currency, method, payer_name, payer_account,
+                          reference, structured_ref, source, external_id)
+    SELECT (SELECT CASE WHEN count(DISTINCT p.customer_id) = 1
+                        THEN max(p.customer_id) END
+            FROM payments p
+            WHERE p.payer_account = l.counterparty_account
+              AND p.customer_id IS NOT NULL),
+           coalesce(l.booking_date, l.value_date), l.amount_cents,
+           l.currency, 'bank_transfer', l.counterparty_name,
+           l.counterparty_account, l.memo, l.structured_ref, 'bank',
+           l.external_id
+    FROM statement_lines l
+    WHERE l.import_id = NEW.import_id AND l.line_no = NEW.line_no
+      AND l.outcome = 'imported'
+    ON CONFLICT (source, external_id) DO NOTHING;
+END;
+
+-- A statement's balances arrive after its entries, so the check sees them
+-- all; with on_mismatch 'reject' a mismatch aborts the whole import.
+CREATE TRIGGER IF NOT EXISTS statement_import_statement
+INSTEAD OF INSERT ON statement_import
+WHEN NEW.row_kind = 'statement'
+BEGIN
+    INSERT INTO statement_imports (import_id, path, format, on_mismatch,
+                                   imported_at)
+    SELECT NEW.import_id, NEW.path, NEW.format,
+           coalesce(NEW.on_mismatch, 'report'), k.recorded_at
+    FROM outbox_clock k
+    WHERE NOT EXISTS (SELECT 1 FROM statement_imports
+                      WHERE import_id = NEW.import_id);
+
+    INSERT INTO statement_balances (import_id, statement_no, statement_id,
+                                    account, currency, opening_cents,
+                                    closing_cents, opening_date,
+                                    closing_date, warning)
+    VALUES (NEW.import_id, NEW.statement_no, NEW.statement_id, NEW.account,
+            NEW.currency, NEW.opening_cents, NEW.closing_cents,
+            NEW.opening_date, NEW.closing_date, NEW.warning);
+
+    SELECT RAISE(ABORT, 'statement import rejected: opening balance plus booked entries differs from the closing balance; see bank_statement_balances(path), or import with on_mismatch ''report''')
+    FROM statement_balance_check c, statement_imports i
+    WHERE c.import_id = NEW.import_id AND c.statement_no = NEW.statement_no
+      AND i.import_id = NEW.import_id AND i.on_mismatch = 'reject'
+      AND c.result = 'mismatch';
+END;
+
+CREATE TRIGGER IF NOT EXISTS statement_import_unknown_kind
+INSTEAD OF INSERT ON statement_import
+WHEN NEW.row_kind IS NOT 'entry' AND NEW.row_kind IS NOT 'statement'
+BEGIN
+    SELECT RAISE(ABORT, 'statement import rejected: row_kind must be ''entry'' or ''statement''; use the statement in sql/import_statement.sql');
+END;
+
+-- Opening balance plus booked entries against the closing balance, per
+-- imported statement. result is 'ok', 'mismatch' or 'unchecked' (the file
+-- lacks the opening or the closing balance).
+CREATE VIEW IF NOT EXISTS statement_balance_check AS
+SELECT b.import_id, b.statement_no, b.statement_id, b.account, b.currency,
+       b.opening_date, b.closing_date, b.opening_cents,
+       coalesce(e.cents, 0) AS entries_cents, b.closing_cents,
+       b.opening_cents + coalesce(e.cents, 0) - b.closing_cents
+           AS difference_cents,
+       CASE WHEN b.opening_cents IS NULL OR b.closing_cents IS NULL
+                THEN 'unchecked'
+            WHEN b.opening_cents + coalesce(e.cents, 0) = b.closing_cents
+                THEN 'ok'
+            ELSE 'mismatch' END AS result,
+       b.warning
+FROM statement_balances b
+LEFT JOIN (SELECT import_id, statement_no, sum(balance_cents) AS cents
+           FROM statement_lines
+           WHERE booked
+           GROUP BY import_id, statement_no) e
+       ON e.import_id = b.import_id AND e.statement_no = b.statement_no;
+
+-- Continuity between the statements of one account: each opening balance
+-- should equal the previous statement's closing balance. A statement
+-- imported more than once counts once (its latest import).
+CREATE VIEW IF NOT EXISTS statement_balance_continuity AS
+WITH latest AS (
+    SELECT b.*
+    FROM statement_balances b
+    WHERE b.import_id = (SELECT max(x.import_id) FROM statement_balances x
+                         WHERE x.account IS b.account
+                           AND x.statement_id IS b.statement_id
+                           AND x.closing_date IS b.closing_date)
+), ordered AS (
+    SELECT account, currency, statement_id, opening_date, closing_date,
+           opening_cents, closing_cents,
+           lag(statement_id) OVER w AS previous_statement_id,
+           lag(closing_cents) OVER w AS previous_closing_cents
+    FROM latest
+    WINDOW w AS (PARTITION BY account, currency
+                 ORDER BY closing_date, opening_date, statement_id)
+)
+SELECT account, currency, previous_statement_id, previous_closing_cents,
+       statement_id, opening_date, opening_cents,
+       opening_cents - previous_closing_cents AS gap_cents,
+       CASE WHEN previous_statement_id IS NULL THEN 'first'
+            WHEN opening_cents IS NULL OR previous_closing_cents IS NULL
+                THEN 'unchecked'
+            WHEN opening_cents = previous_closing_cents THEN 'ok'
+            ELSE 'gap' END AS result
+FROM ordered;
+
+-- One row per import: what was read, what it did, and the balance check.
+CREATE VIEW IF NOT EXISTS statement_import_log AS
+SELECT i.import_id, i.path, i.format, i.imported_at, i.on_mismatch,
+       (SELECT group_concat(coalesce(b.statement_id, '?'), ' ')
+        FROM statement_balances b WHERE b.import_id = i.import_id)
+           AS statement_ids,
+       count(l.line_no) AS lines_read,
+       count(*) FILTER (WHERE l.outcome = 'imported') AS payments_imported,
+       coalesce(sum(l.amount_cents) FILTER (WHERE l.outcome = 'imported'), 0)
+           AS imported_cents,
+       count(*) FILTER (WHERE l.outcome = 'duplicate') AS duplicates,
+       count(*) FILTER (WHERE l.outcome = 'debit') AS debits,
+       count(*) FILTER (WHERE l.outcome = 'pending') AS pending,
+       (SELECT CASE WHEN count(*) = 0 THEN 'unchecked'
+                    WHEN sum(c.result = 'mismatch') > 0 THEN 'mismatch'
+                    WHEN sum(c.result = 'unchecked') > 0 THEN 'unchecked'
+                    ELSE 'ok' END
+        FROM statement_balance_check c WHERE c.import_id = i.import_id)
+           AS balance_check
+FROM statement_imports i
+LEFT JOIN statement_lines l ON l.import_id = i.import_id
+GROUP BY i.import_id;
+
+--------------------------------------------------------------------------
 -- Journal export
 --------------------------------------------------------------------------
 

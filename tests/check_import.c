@@ -1,0 +1,505 @@
+/*
+** Bank statement imports (sql/sync.sql): external ids that make a
+** re-import or an overlapping statement add nothing, equal payments kept,
+** debits and pending entries skipped, the balance check, and an import that
+** fails or crashes half-way leaving the database as it was.
+**
+** Most tests feed entries through the statement_import view from two temp
+** tables, the way sql/import_statement.sql feeds bank_statement() rows, so
+** they fix exactly what each statement contains.
+*/
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* Creates the temp tables a test fills with one statement file's content:
+** feed_entries (the entries) and feed_statements (the balances). */
+static const char feed_tables_sql[] =
+    "CREATE TEMP TABLE feed_entries ("
+    "  line_no INTEGER, statement_no INTEGER, booking_date TEXT,"
+    "  amount_cents INTEGER, name TEXT, counterparty_account TEXT,"
+    "  memo TEXT, bank_txn_id TEXT, booked INTEGER DEFAULT 1);"
+    "CREATE TEMP TABLE feed_statements ("
+    "  statement_no INTEGER, statement_id TEXT, opening_cents INTEGER,"
+    "  closing_cents INTEGER, opening_date TEXT, closing_date TEXT);";
+
+/* The import of the feed tables: the same INSERT as
+** sql/import_statement.sql with the temp tables in place of
+** bank_statement() and bank_statement_balances(); account 'ACC1', EUR. */
+static const char feed_import_sql[] =
+    "INSERT INTO statement_import (import_id, path, format, on_mismatch,"
+    "  row_kind, statement_no, statement_id, account, currency,"
+    "  opening_cents, closing_cents, opening_date, closing_date, warning,"
+    "  line_no, booking_date, value_date, amount_cents, balance_cents,"
+    "  counterparty_name, counterparty_account, memo, structured_ref,"
+    "  bank_txn_id, booked, origin)"
+    " WITH run AS (SELECT coalesce(max(import_id), 0) + 1 AS import_id"
+    "              FROM statement_imports)"
+    " SELECT run.import_id, 'feed', NULL, %Q, 'entry' AS row_kind,"
+    "  e.statement_no, NULL, 'ACC1', 'EUR', NULL, NULL, NULL, NULL, NULL,"
+    "  e.line_no AS line_no,"
+    "  e.booking_date, NULL, e.amount_cents, e.amount_cents, e.name,"
+    "  e.counterparty_account, e.memo, NULL, e.bank_txn_id, e.booked,"
+    "  'line ' || e.line_no"
+    " FROM run, temp.feed_entries e"
+    " UNION ALL"
+    " SELECT run.import_id, 'feed', NULL, %Q, 'statement', s.statement_no,"
+    "  s.statement_id, 'ACC1', 'EUR', s.opening_cents, s.closing_cents,"
+    "  s.opening_date, s.closing_date, NULL, NULL, NULL, NULL, NULL, NULL,"
+    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " FROM run, temp.feed_statements s"
+    " ORDER BY row_kind, line_no";
+
+static sqlite3 *open_import(void)
+{
+    sqlite3 *db = harness_open_schema();
+
+    harness_exec_file(db, "../sql/sync.sql");
+    harness_exec(db, "UPDATE settings SET as_of = '2013-03-31'");
+    harness_exec(db, feed_tables_sql);
+    return db;
+}
+
+/* Replaces the feed with the given entries and statements (SQL VALUES
+** lists; statements may be NULL for none). */
+static void set_feed(sqlite3 *db, const char *entries, const char *statements)
+{
+    char *sql = sqlite3_mprintf(
+        "DELETE FROM feed_entries; DELETE FROM feed_statements;"
+        "INSERT INTO feed_entries (line_no, statement_no, booking_date,"
+        "  amount_cents, name, counterparty_account, memo, bank_txn_id,"
+        "  booked) VALUES %s;",
+        entries);
+
+    harness_exec(db, sql);
+    sqlite3_free(sql);
+    if (statements) {
+        sql = sqlite3_mprintf("INSERT INTO feed_statements VALUES %s",
+                              statements);
+        harness_exec(db, sql);
+        sqlite3_free(sql);
+    }
+}
+
+/* Runs the import of the feed; on_mismatch is 'report' or 'reject'.
+** Returns SQLite's result code and leaves the message in db. */
+static int run_feed_import(sqlite3 *db, const char *on_mismatch)
+{
+    char *sql = sqlite3_mprintf(feed_import_sql, on_mismatch, on_mismatch);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+    sqlite3_free(sql);
+    return rc;
+}
+
+static void feed_import(sqlite3 *db)
+{
+    int rc = run_feed_import(db, "report");
+
+    ck_assert_msg(rc == SQLITE_OK, "import failed: %s", sqlite3_errmsg(db));
+}
+
+/* March 1-3 of account ACC1: two equal payments from Acme on the 1st, an
+** outgoing payment, a payment with a bank transaction id, one pending. */
+static const char march_1_3[] =
+    "(1, 1, '2013-03-01', 5000, 'ACME', 'DE11', 'INV-1', NULL, 1),"
+    "(2, 1, '2013-03-01', 5000, 'ACME', 'DE11', 'INV-1', NULL, 1),"
+    "(3, 1, '2013-03-02', -700, 'Power Co', 'DE22', 'bill', NULL, 1),"
+    "(4, 1, '2013-03-03', 1200, 'Beta', 'DE33', 'INV-7', 'TX9', 1),"
+    "(5, 1, '2013-03-03', 300, 'Gamma', 'DE44', 'INV-8', NULL, 0)";
+/* 10000 + 5000 + 5000 - 700 + 1200 = 20500; the pending 300 is not
+** booked, so it is not in the closing balance. */
+static const char march_1_3_balances[] =
+    "(1, 'S-0301', 10000, 20500, '2013-02-28', '2013-03-03')";
+
+START_TEST(test_import_equal_payments_kept)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db, march_1_3, march_1_3_balances);
+    feed_import(db);
+    /* Both 5000 from Acme on the 1st, numbered 1 and 2; the debit and the
+    ** pending entry are not payments. */
+    expect_sql(db,
+               "SELECT received_date, amount_cents, payer_name, source,"
+               " external_id FROM payments ORDER BY payment_id",
+               "2013-03-01|5000|ACME|bank|"
+               "[\"ACC1\",\"2013-03-01\",5000,\"DE11\",\"ACME\",\"INV-1\",1]\n"
+               "2013-03-01|5000|ACME|bank|"
+               "[\"ACC1\",\"2013-03-01\",5000,\"DE11\",\"ACME\",\"INV-1\",2]\n"
+               "2013-03-03|1200|Beta|bank|ACC1:TX9");
+    expect_sql(db,
+               "SELECT lines_read, payments_imported, imported_cents,"
+               " duplicates, debits, pending, balance_check"
+               " FROM statement_import_log",
+               "5|3|11200|0|1|1|ok");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_import_twice_adds_nothing)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db, march_1_3, march_1_3_balances);
+    feed_import(db);
+    feed_import(db);
+    expect_sql(db, "SELECT count(*), sum(amount_cents) FROM payments",
+               "3|11200");
+    /* The second run is logged and found all three already there. */
+    expect_sql(db,
+               "SELECT import_id, payments_imported, duplicates"
+               " FROM statement_import_log ORDER BY import_id",
+               "1|3|0\n2|0|3");
+    /* Accounting heard of each payment once. */
+    expect_sql(db,
+               "SELECT count(*) FROM outbox WHERE event ="
+               " 'payment_received'",
+               "3");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The second file covers March 3-4: it repeats the 3rd and adds the 4th,
+** where two equal payments arrive again (counted afresh for that day). */
+START_TEST(test_import_overlap_adds_new_only)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db, march_1_3, march_1_3_balances);
+    feed_import(db);
+    set_feed(db,
+             "(1, 1, '2013-03-03', 1200, 'Beta', 'DE33', 'INV-7', 'TX9', 1),"
+             "(2, 1, '2013-03-03', 300, 'Gamma', 'DE44', 'INV-8', NULL, 1),"
+             "(3, 1, '2013-03-04', 5000, 'ACME', 'DE11', 'INV-1', NULL, 1),"
+             "(4, 1, '2013-03-04', 5000, 'ACME', 'DE11', 'INV-1', NULL, 1)",
+             NULL);
+    feed_import(db);
+    /* New: Gamma's 300, now booked, and both of the 4th. */
+    expect_sql(db,
+               "SELECT line_no, outcome FROM statement_lines"
+               " WHERE import_id = 2",
+               "1|duplicate\n2|imported\n3|imported\n4|imported");
+    expect_sql(db, "SELECT count(*), sum(amount_cents) FROM payments",
+               "6|21500");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A bank transaction id that repeats in one file (the transactions of a
+** split batch) gets '#2', '#3' so every transaction is kept. */
+START_TEST(test_import_repeated_txn_id_numbered)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db,
+             "(1, 1, '2013-03-05', 100, 'A', NULL, 'x', 'BATCH1', 1),"
+             "(2, 1, '2013-03-05', 200, 'B', NULL, 'y', 'BATCH1', 1),"
+             "(3, 1, '2013-03-05', 300, 'C', NULL, 'z', 'BATCH1', 1)",
+             NULL);
+    feed_import(db);
+    feed_import(db);
+    expect_sql(db, "SELECT external_id FROM payments ORDER BY payment_id",
+               "ACC1:BATCH1\nACC1:BATCH1#2\nACC1:BATCH1#3");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* With no bank id, a different memo or counterparty is a different
+** payment even on the same day for the same amount. */
+START_TEST(test_import_fallback_key_fields)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db,
+             "(1, 1, '2013-03-05', 100, 'A', 'DE1', 'x', NULL, 1),"
+             "(2, 1, '2013-03-05', 100, 'A', 'DE1', 'y', NULL, 1),"
+             "(3, 1, '2013-03-05', 100, 'A', 'DE2', 'x', NULL, 1),"
+             "(4, 1, '2013-03-05', 100, 'B', 'DE1', 'x', NULL, 1),"
+             "(5, 1, '2013-03-06', 100, 'A', 'DE1', 'x', NULL, 1)",
+             NULL);
+    feed_import(db);
+    expect_sql(db,
+               "SELECT count(*), count(DISTINCT external_id),"
+               " max(json_extract(external_id, '$[6]')) FROM payments",
+               "5|5|1");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_import_balance_mismatch_reported)
+{
+    sqlite3 *db = open_import();
+
+    /* Closing 20400 is 100 short of 10000 + 10500. */
+    set_feed(db, march_1_3,
+             "(1, 'S-0301', 10000, 20400, '2013-02-28', '2013-03-03')");
+    feed_import(db);
+    expect_sql(db,
+               "SELECT statement_id, opening_cents, entries_cents,"
+               " closing_cents, difference_cents, result"
+               " FROM statement_balance_check",
+               "S-0301|10000|10500|20400|100|mismatch");
+    expect_sql(db, "SELECT balance_check FROM statement_import_log",
+               "mismatch");
+    /* 'report' records the mismatch and imports anyway. */
+    expect_sql(db, "SELECT count(*) FROM payments", "3");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_import_balance_mismatch_rejected)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db, march_1_3,
+             "(1, 'S-0301', 10000, 20400, '2013-02-28', '2013-03-03')");
+    ck_assert_int_eq(run_feed_import(db, "reject"), SQLITE_CONSTRAINT);
+    ck_assert_ptr_nonnull(strstr(sqlite3_errmsg(db),
+                                 "opening balance plus booked entries"
+                                 " differs from the closing balance"));
+    expect_sql(db,
+               "SELECT (SELECT count(*) FROM payments),"
+               " (SELECT count(*) FROM statement_imports),"
+               " (SELECT count(*) FROM statement_lines),"
+               " (SELECT count(*) FROM outbox)",
+               "0|0|0|0");
+    /* With the right closing balance 'reject' imports. */
+    set_feed(db, march_1_3, march_1_3_balances);
+    ck_assert_int_eq(run_feed_import(db, "reject"), SQLITE_OK);
+    expect_sql(db, "SELECT count(*) FROM payments", "3");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A file without balances cannot be checked, which is not a mismatch. */
+START_TEST(test_import_balance_unchecked)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db, march_1_3, "(1, 'S-0301', NULL, 20500, NULL, '2013-03-03')");
+    ck_assert_int_eq(run_feed_import(db, "reject"), SQLITE_OK);
+    expect_sql(db, "SELECT result FROM statement_balance_check", "unchecked");
+    expect_sql(db, "SELECT balance_check FROM statement_import_log",
+               "unchecked");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Three statements of one account; the third opens at 1 cent more than
+** the second closed. A re-import of the first counts once. */
+START_TEST(test_import_balance_continuity)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db, "(1, 1, '2013-03-01', 500, 'A', NULL, 'x', 'T1', 1)",
+             "(1, 'S1', 1000, 1500, '2013-02-28', '2013-03-01')");
+    feed_import(db);
+    set_feed(db,
+             "(1, 1, '2013-03-02', 250, 'A', NULL, 'x', 'T2', 1),"
+             "(2, 2, '2013-03-03', 100, 'A', NULL, 'x', 'T3', 1)",
+             "(1, 'S2', 1500, 1750, '2013-03-01', '2013-03-02'),"
+             "(2, 'S3', 1751, 1851, '2013-03-02', '2013-03-03')");
+    feed_import(db);
+    set_feed(db, "(1, 1, '2013-03-01', 500, 'A', NULL, 'x', 'T1', 1)",
+             "(1, 'S1', 1000, 1500, '2013-02-28', '2013-03-01')");
+    feed_import(db);
+    expect_sql(db,
+               "SELECT previous_statement_id, statement_id, gap_cents,"
+               " result FROM statement_balance_continuity",
+               "NULL|S1|NULL|first\nS1|S2|0|ok\nS2|S3|1|gap");
+    /* Each statement on its own adds up. */
+    expect_sql(db, "SELECT group_concat(result) FROM statement_balance_check",
+               "ok,ok,ok,ok");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A payer account seen before on one customer's payment names the payer;
+** an account two customers used does not. */
+START_TEST(test_import_sets_known_payer)
+{
+    sqlite3 *db = open_import();
+
+    harness_exec(db, "INSERT INTO customers (customer_id, code, name) VALUES"
+                     " (1, 'C1', 'Acme'), (2, 'C2', 'Beta');"
+                     "INSERT INTO payments (customer_id, received_date,"
+                     "  amount_cents, currency, payer_account) VALUES"
+                     " (1, '2013-01-05', 100, 'EUR', 'DE11'),"
+                     " (1, '2013-01-06', 100, 'EUR', 'DE99'),"
+                     " (2, '2013-01-07', 100, 'EUR', 'DE99');");
+    set_feed(db,
+             "(1, 1, '2013-03-01', 5000, 'ACME', 'DE11', 'x', NULL, 1),"
+             "(2, 1, '2013-03-01', 6000, 'Shared', 'DE99', 'y', NULL, 1),"
+             "(3, 1, '2013-03-01', 7000, 'New', 'DE77', 'z', NULL, 1)",
+             NULL);
+    feed_import(db);
+    expect_sql(db,
+               "SELECT payer_account, customer_id FROM payments"
+               " WHERE source = 'bank' ORDER BY payment_id",
+               "DE11|1\nDE99|NULL\nDE77|NULL");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A failure at the third entry (a trigger stands in for a reader error
+** after two good entries) undoes the two entries already filed. */
+START_TEST(test_import_failure_half_way_undone)
+{
+    sqlite3 *db = open_import();
+
+    harness_exec(db, "CREATE TEMP TRIGGER fail_third AFTER INSERT ON"
+                     " statement_lines WHEN NEW.line_no = 3"
+                     " BEGIN SELECT RAISE(ABORT, 'simulated failure'); END");
+    set_feed(db, march_1_3, march_1_3_balances);
+    ck_assert_int_ne(run_feed_import(db, "report"), SQLITE_OK);
+    ck_assert_str_eq(sqlite3_errmsg(db), "simulated failure");
+    expect_sql(db,
+               "SELECT (SELECT count(*) FROM payments),"
+               " (SELECT count(*) FROM statement_imports),"
+               " (SELECT count(*) FROM statement_lines),"
+               " (SELECT count(*) FROM outbox)",
+               "0|0|0|0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Called by the child's trigger in the middle of the import: the process
+** dies at once, as if killed, without closing anything. */
+static void crash_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)ctx;
+    (void)argc;
+    (void)argv;
+    _exit(0);
+}
+
+/* In a child process: opens path, imports the March feed and dies at the
+** third entry. A one-page cache makes SQLite write changed pages to the
+** database file before the crash, so recovery has real work to undo. */
+static void crash_during_import(const char *path)
+{
+    sqlite3 *db = NULL;
+
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        _exit(2);
+    if (sqlite3_create_function(db, "crash", 0, SQLITE_UTF8, NULL, crash_func,
+                                NULL, NULL) != SQLITE_OK)
+        _exit(3);
+    if (sqlite3_exec(db,
+                     "PRAGMA cache_size = 1;"
+                     "CREATE TEMP TRIGGER crash_third AFTER INSERT ON"
+                     " statement_lines WHEN NEW.line_no = 3"
+                     " BEGIN SELECT crash(); END;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        _exit(4);
+    if (sqlite3_exec(db, feed_tables_sql, NULL, NULL, NULL) != SQLITE_OK)
+        _exit(5);
+    set_feed(db, march_1_3, march_1_3_balances);
+    run_feed_import(db, "report");
+    _exit(6); /* not reached: the trigger crashes first */
+}
+
+START_TEST(test_import_crash_half_way_recovered)
+{
+    char path[64];
+    char journal[80];
+    sqlite3 *db = open_import();
+    struct stat st;
+    pid_t child;
+    int status = 0;
+
+    snprintf(path, sizeof(path), "/tmp/check_import_%ld.db", (long)getpid());
+    snprintf(journal, sizeof(journal), "%s-journal", path);
+    unlink(path);
+    unlink(journal);
+    sqlite3_close(db);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    harness_exec_file(db, "../sql/schema.sql");
+    harness_exec_file(db, "../sql/triggers.sql");
+    harness_exec_file(db, "../sql/views.sql");
+    harness_exec_file(db, "../sql/sync.sql");
+    sqlite3_close(db);
+
+    child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0)
+        crash_during_import(path);
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    /* The crash left a hot journal: the transaction was under way. */
+    ck_assert_int_eq(stat(journal, &st), 0);
+    ck_assert_int_gt(st.st_size, 0);
+
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    expect_sql(db,
+               "SELECT (SELECT count(*) FROM payments),"
+               " (SELECT count(*) FROM statement_imports),"
+               " (SELECT count(*) FROM statement_lines),"
+               " (SELECT count(*) FROM outbox)",
+               "0|0|0|0");
+    expect_sql(db, "PRAGMA integrity_check", "ok");
+    sqlite3_close(db);
+    unlink(path);
+    unlink(journal);
+}
+END_TEST
+
+START_TEST(test_import_rejects_unknown_row_kind)
+{
+    sqlite3 *db = open_import();
+
+    expect_sql_error(db,
+                     "INSERT INTO statement_import (import_id, path, row_kind)"
+                     " VALUES (1, 'x', 'balance')",
+                     "row_kind must be 'entry' or 'statement'");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A booked credit needs a date to become a payment. */
+START_TEST(test_import_rejects_undated_credit)
+{
+    sqlite3 *db = open_import();
+
+    set_feed(db, "(1, 1, NULL, 100, 'A', NULL, 'x', 'T1', 1)", NULL);
+    ck_assert_int_ne(run_feed_import(db, "report"), SQLITE_OK);
+    ck_assert_ptr_nonnull(
+        strstr(sqlite3_errmsg(db), "neither booking nor value date"));
+    expect_sql(db, "SELECT count(*) FROM statement_imports", "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *import_suite(void)
+{
+    Suite *s = suite_create("import");
+    TCase *keys = tcase_create("keys");
+    TCase *balances = tcase_create("balances");
+    TCase *atomic = tcase_create("atomic");
+
+    tcase_add_test(keys, test_import_equal_payments_kept);
+    tcase_add_test(keys, test_import_twice_adds_nothing);
+    tcase_add_test(keys, test_import_overlap_adds_new_only);
+    tcase_add_test(keys, test_import_repeated_txn_id_numbered);
+    tcase_add_test(keys, test_import_fallback_key_fields);
+    tcase_add_test(keys, test_import_sets_known_payer);
+    suite_add_tcase(s, keys);
+
+    tcase_add_test(balances, test_import_balance_mismatch_reported);
+    tcase_add_test(balances, test_import_balance_mismatch_rejected);
+    tcase_add_test(balances, test_import_balance_unchecked);
+    tcase_add_test(balances, test_import_balance_continuity);
+    suite_add_tcase(s, balances);
+
+    tcase_add_test(atomic, test_import_failure_half_way_undone);
+    tcase_add_test(atomic, test_import_crash_half_way_recovered);
+    tcase_add_test(atomic, test_import_rejects_unknown_row_kind);
+    tcase_add_test(atomic, test_import_rejects_undated_credit);
+    suite_add_tcase(s, atomic);
+    return s;
+}
