@@ -179,7 +179,7 @@ WITH entries AS (
     FROM invoices i WHERE i.status <> 'void'
     UNION ALL
     SELECT p.customer_id, p.currency, p.received_date, 1, 'payment',
-           coalesce(p.external_id, 'payment ' || p.payment_id),
+           'PAY-' || p.payment_id,
            coalesce(p.reference, ''), 0, p.amount_cents
     FROM payments p WHERE p.customer_id IS NOT NULL
     UNION ALL
@@ -207,7 +207,7 @@ WINDOW w AS (PARTITION BY e.customer_id, e.currency
 --   overdue_*          open invoices past their due date
 --   dso_days           receivable / invoiced in the 90 days up to and
 --                      including the report date * 90 (NULL with no sales)
---   late_payers        customers with an invoice more than 30 days overdue
+--   late_payers        customers with an open invoice past its due date
 --   expected_30d_cents open amounts whose projected payment date (due date
 --                      plus the customer's average days late, never before
 --                      the report date) falls within the next 30 days
@@ -233,7 +233,7 @@ SELECT r.as_of, o.currency,
        count(*) FILTER (WHERE o.days_overdue > 0) AS overdue_invoices,
        round(sum(o.open_cents) * 90.0 / s.cents, 1) AS dso_days,
        s.cents AS invoiced_90d_cents,
-       count(DISTINCT o.customer_id) FILTER (WHERE o.days_overdue > 30)
+       count(DISTINCT o.customer_id) FILTER (WHERE o.days_overdue > 0)
            AS late_payers,
        sum(CASE WHEN julianday(max(o.due_date, r.as_of)) + o.avg_days_late
                      <= julianday(r.as_of) + 30
@@ -315,7 +315,10 @@ WHERE state = 'overdue_30'
                     AND n.follow_up_on IS NOT NULL)
 UNION ALL
 SELECT 2, 'resolve dispute', customer_code, number, open_cents, currency,
-       'disputed invoice, ' || days_overdue || ' days past due'
+       'disputed invoice, ' || CASE
+           WHEN days_overdue > 0 THEN days_overdue || ' days overdue'
+           WHEN days_overdue = 0 THEN 'due today'
+           ELSE 'due in ' || -days_overdue || ' days' END
 FROM invoice_balance WHERE disputed = 1 AND open_cents > 0
 UNION ALL
 SELECT 2, 'follow up', c.code, coalesce(i.number, 'customer'), NULL, NULL,
