@@ -4,6 +4,7 @@
 #   make demo     install missing Debian packages (as root), build, run the demo
 #   make test     build and run every Check suite, plain and under ASan+UBSan
 #   make bench    run the benchmarks in tests/bench/
+#   make test-clients  load the extension from Python, ODBC and Node
 #
 # The extension is compiled against sqlite3ext.h and linked without
 # -lsqlite3: it must use the SQLite of the process that loads it.
@@ -39,9 +40,10 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 DEBIAN_PACKAGES := build-essential pkg-config sqlite3 libsqlite3-dev check \
                    clang libclang-rt-14-dev valgrind faketime gcovr hledger \
-                   libxml2-dev
+                   libxml2-dev unixodbc libsqliteodbc
 
-.PHONY: all deps demo test check test-plain test-asan bench memcheck lint \
+.PHONY: all deps demo test check test-plain test-asan test-clients bench \
+        memcheck lint \
         format clean install uninstall
 
 all: $(BUILD)/receivables.so
@@ -110,6 +112,11 @@ test-plain: $(BUILD)/check_receivables $(BUILD)/receivables.so
 test-asan:
 	$(MAKE) BUILD=$(ASAN_DIR) CFLAGS="-O1 -g $(SAN)" \
 	    LDFLAGS="$(SAN)" test-plain
+
+# Loads the extension from Python, ODBC and Node (where installed) against
+# the demo database.
+test-clients: demo
+	sh tests/clients.sh $(BUILD)
 
 memcheck: $(BUILD)/check_receivables $(BUILD)/receivables.so
 	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
