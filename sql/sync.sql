@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 -- Where each connector has got to: it has received and applied every
 -- outbox row with seq <= acked_seq. A connector registers by inserting its
--- row; acked_seq only moves forward (trigger outbox_ack_check).
+-- row. acked_seq only moves forward (trigger outbox_ack_check_update).
 CREATE TABLE IF NOT EXISTS outbox_ack (
     connector TEXT PRIMARY KEY,                 -- name the connector uses
     acked_seq INTEGER NOT NULL DEFAULT 0        -- last seq it acknowledged
@@ -345,8 +345,8 @@ END;
 --------------------------------------------------------------------------
 
 -- A payment from another system (bank statement, ledger) is recognised on
--- re-import by (source, external_id); without an external id every
--- re-import would add it again, because NULLs never conflict. Only
+-- re-import by (source, external_id). Without an external id every
+-- re-import would add it again, because NULLs never conflict, so only
 -- payments typed in by hand (source 'manual') may leave it NULL.
 CREATE TRIGGER IF NOT EXISTS payments_require_external_id
 BEFORE INSERT ON payments
@@ -445,10 +445,11 @@ WHERE 0;
 -- Entries equal in all of these are numbered in file order: two equal
 -- payments on one day are '#1' and '#2' (the fallback key carries the
 -- number as its last element), so both are kept.
--- NOTE: numbering equal entries assumes every file holds whole booking
--- days of the account; a day split across two files without bank
--- transaction ids numbers both halves from 1, and the second half is taken
--- for duplicates.
+-- NOTE: numbering equal entries assumes that every file contains whole
+-- booking days of the account. When a day is split across two files
+-- without bank transaction ids, both halves are numbered from 1, and an
+-- entry of the second half that equals one of the first is taken for a
+-- duplicate.
 CREATE TRIGGER IF NOT EXISTS statement_import_entry
 INSTEAD OF INSERT ON statement_import
 WHEN NEW.row_kind = 'entry'
@@ -525,8 +526,8 @@ BEGIN
     ON CONFLICT (source, external_id) DO NOTHING;
 END;
 
--- A statement's balances arrive after its entries, so the check sees them
--- all; with on_mismatch 'reject' a mismatch aborts the whole import.
+-- A statement's balances arrive after all its entries, so the check covers
+-- every entry. With on_mismatch 'reject' a mismatch aborts the import.
 CREATE TRIGGER IF NOT EXISTS statement_import_statement
 INSTEAD OF INSERT ON statement_import
 WHEN NEW.row_kind = 'statement'
