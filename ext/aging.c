@@ -25,8 +25,8 @@
 ** returns no rows, as a comparison with NULL matches nothing.
 **
 ** How it runs: one pass over invoices in rowid order, merged with one pass
-** over the allocations totals per invoice read through
-** allocations_invoice_id_idx (also in invoice_id order). Memory holds one
+** over the allocations read through
+** allocations_invoice_id_idx (also in invoice_id order). Memory stores one
 ** row per (customer, currency), never one per invoice. WHERE customer_id = ?
 ** switches to that customer's invoices through invoices_customer_id_idx.
 **
@@ -94,7 +94,8 @@ static sqlite3_uint64 aging_key_hash(sqlite3_int64 customer_id,
 }
 
 /*
-** Returns the slot that holds the key, or the empty slot where it belongs.
+** Returns the slot that contains the key, or the empty slot where it
+** belongs.
 ** Needs at least one empty slot, which slot_count >= 2 * capacity ensures.
 */
 static int aging_find_slot(const struct aging_totals *totals,
@@ -518,7 +519,10 @@ static int aging_scan_all(aging_vtab *vtab, aging_cursor *cursor, int as_of_day)
 
         rc = aging_stream_settled(
             vtab, &stream, sqlite3_column_int64(invoices, 0), &settled_cents);
-        if (rc == SQLITE_OK && aging_issued_by(invoices, cursor->as_of))
+        /* Most invoices are settled: test that first, it is one read. */
+        if (rc == SQLITE_OK &&
+            sqlite3_column_int64(invoices, 4) > settled_cents &&
+            aging_issued_by(invoices, cursor->as_of))
             rc = aging_add_invoice(vtab, &cursor->totals, invoices,
                                    settled_cents, as_of_day);
         if (rc != SQLITE_OK)
@@ -554,6 +558,21 @@ static int aging_scan_customer(aging_vtab *vtab, aging_cursor *cursor,
 out:
     sqlite3_reset(stmt);
     return rc;
+}
+
+/*
+** Drops the cached statements; the next xFilter prepares them again. Done
+** after a failed scan: a statement over a view that uses ar_aging keeps a
+** reference to this table, and caching it would make sqlite3_close fail.
+*/
+static void aging_finalize_statements(aging_vtab *vtab)
+{
+    sqlite3_finalize(vtab->invoices_stmt);
+    sqlite3_finalize(vtab->allocations_stmt);
+    sqlite3_finalize(vtab->customer_stmt);
+    vtab->invoices_stmt = NULL;
+    vtab->allocations_stmt = NULL;
+    vtab->customer_stmt = NULL;
 }
 
 #define AGING_MISSING_AS_OF                                                    \
@@ -602,13 +621,14 @@ static int aging_filter(sqlite3_vtab_cursor *base, int idx_num,
     vtab->scanning = 0;
     if (rc != SQLITE_OK) {
         aging_totals_clear(&cursor->totals);
+        aging_finalize_statements(vtab);
         return rc;
     }
     aging_totals_sort(&cursor->totals);
     return SQLITE_OK;
 }
 
-/* Returns 1 when ORDER BY asks for customer_id, then currency, ascending. */
+/* Returns 1 when ORDER BY requests customer_id, then currency, ascending. */
 static int aging_order_is_native(const sqlite3_index_info *info)
 {
     static const int native[] = {AGING_COL_CUSTOMER_ID, AGING_COL_CURRENCY};
@@ -623,9 +643,10 @@ static int aging_order_is_native(const sqlite3_index_info *info)
 }
 
 /*
-** Requires as_of = ?; uses customer_id = ? when given. A plan where as_of
-** is present but not yet usable (a join) returns SQLITE_CONSTRAINT so the
-** planner tries another order; no as_of at all is the user's error.
+** Requires as_of = ? and uses customer_id = ? when given. In a join, a plan
+** where as_of is present but not yet usable returns SQLITE_CONSTRAINT, so
+** the planner tries another order. A query with no as_of at all is an
+** error.
 */
 static int aging_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 {
@@ -702,9 +723,7 @@ static int aging_disconnect(sqlite3_vtab *base)
 {
     aging_vtab *vtab = (aging_vtab *)base;
 
-    sqlite3_finalize(vtab->invoices_stmt);
-    sqlite3_finalize(vtab->allocations_stmt);
-    sqlite3_finalize(vtab->customer_stmt);
+    aging_finalize_statements(vtab);
     sqlite3_free(vtab->schema);
     sqlite3_free(vtab);
     return SQLITE_OK;
