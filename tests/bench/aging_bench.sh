@@ -17,10 +17,10 @@
 #      reads, to show what such an index would change;
 #   3. ar_aging's peak heap at 100,000 and 1,000,000 invoices of the same
 #      15,000 customers.
-# Targets: ar_aging at least 3x faster than the plain SQL, at most 2x the
-# bare scan, and heap per result row (customer and currency) that stays
-# flat when the invoices grow tenfold, so memory follows the rows returned
-# and not the invoices read.
+# Targets: ar_aging at least 3x faster than the plain SQL and at most 2x
+# the bare scan. Its heap per result row (customer and currency) must stay
+# flat when the invoices grow tenfold: memory follows the rows returned,
+# not the invoices read.
 # A missed target prints FAIL; the exit status is 0 unless the run itself
 # fails, or 1 on a FAIL when AGING_BENCH_STRICT=1.
 set -eu

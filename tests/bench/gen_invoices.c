@@ -14,18 +14,19 @@
 ** the same rows.
 **
 ** The ledger: invoices issued evenly from 2009-07-01 to 2013-06-30 with
-** invoice_id in issue order; 85% of customers bill in USD, 10% in EUR and
-** 5% in both. Of the invoices, about 3% are void, 4% never paid, 6% paid in
-** part, 3% partly credited then paid, 1% partly paid then written off, and
-** the rest paid in full by one or two payments, from 10 days before to 90
-** days after the due date, so some payments fall after 2013-06-30.
+** invoice_id in issue order. 85% of customers bill in USD, 10% in EUR and
+** 5% in both. About 3% of the invoices are void and 4% never paid. About
+** 6% are paid in part, 3% partly credited then paid, and 1% partly paid
+** with the rest written off 60 to 119 days later. The rest are paid in
+** full by one payment or two. Payments fall from 30 days before to 108
+** days after the due date, so some come after 2013-06-30.
 ** Payments, credit notes and allocations are inserted in date order, as a
 ** ledger records them. invoices.allocated_cents, status and paid_date and
 ** the payment and credit-note balances are set to what the triggers would
 ** set, so triggers.sql can be loaded afterwards.
 **
-** LIMITS: at most 100 million invoices; the whole plan is held in memory
-** (about 60 bytes per invoice) before it is written.
+** LIMITS: at most 100 million invoices. The whole plan stays in memory
+** (about 80 bytes per invoice) until it is written.
 */
 #include <stdio.h>
 #include <stdlib.h>
