@@ -393,6 +393,20 @@ START_TEST(test_ar_aging_self_join)
 }
 END_TEST
 
+START_TEST(test_ar_aging_view_untrusted_schema)
+{
+    sqlite3 *db = open_hand_ledger();
+
+    /* Registered innocuous, so a view may use it without a trusted schema;
+    ** otherwise SQLite rejects the view as an unsafe use. */
+    harness_exec(db, "PRAGMA trusted_schema = OFF;"
+                     "CREATE VIEW aging_now AS SELECT customer_id,"
+                     " total_cents FROM ar_aging('2013-06-30')");
+    expect_sql(db, "SELECT * FROM aging_now", "2|4500\n2|18000\n3|1234");
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_ar_aging_empty_ledger)
 {
     sqlite3 *db = open_ledger();
@@ -848,6 +862,7 @@ Suite *aging_suite(void)
     tcase_add_test(sql, test_ar_aging_customer_filter);
     tcase_add_test(sql, test_ar_aging_join_and_order);
     tcase_add_test(sql, test_ar_aging_self_join);
+    tcase_add_test(sql, test_ar_aging_view_untrusted_schema);
     tcase_add_test(sql, test_ar_aging_empty_ledger);
     tcase_add_test(sql, test_ar_aging_null_as_of_no_rows);
     tcase_add_test(sql, test_ar_aging_null_effective_date_not_counted);
