@@ -261,11 +261,12 @@ START_TEST(test_views_dashboard_figures)
                      " amount_cents) VALUES (1, 1, 10000), (2, 1, 2000)");
     /* As of 2013-03-31 USD: INV-2 has 3000 open, 28 days past its
     ** 2013-03-03 due date. Invoiced in the 90 days up to 2013-03-31 (after
-    ** 2012-12-31): 10000 + 5000 = 15000, so DSO = 3000 * 90 / 15000 = 18. */
+    ** 2012-12-31): 10000 + 5000 = 15000, so DSO = 3000 * 90 / 15000 = 18.
+    ** Acme is the one USD customer with an overdue invoice: 1 late payer. */
     expect_sql(db, "SELECT currency, receivable_cents, overdue_cents,"
                    " overdue_invoices, dso_days, late_payers"
                    " FROM executive_dashboard WHERE currency = 'USD'",
-               "USD|3000|3000|1|18.0|0");
+               "USD|3000|3000|1|18.0|1");
     expect_sql(db, "SELECT number, days_overdue, aging_bucket"
                    " FROM invoice_balance WHERE open_cents > 0"
                    " ORDER BY number",
