@@ -525,7 +525,11 @@ static double flags_jaro(const uint32_t *a, int n, const uint32_t *b, int m)
     return jaro_score(matches, out_of_order / 2, n, m);
 }
 
-/* Greedy Jaro matching gives the same result from either string. */
+/*
+** Greedy Jaro matching gives the same result from either string, so the
+** masks go to the longer string when it fits in a word: the match loop,
+** whose steps depend on each other, then runs over the shorter one.
+*/
 double fuzzy_jaro(const uint32_t *a, int n, const uint32_t *b, int m)
 {
     struct fuzzy_pattern p;
@@ -536,7 +540,7 @@ double fuzzy_jaro(const uint32_t *a, int n, const uint32_t *b, int m)
         return 0.0;
     if (same_text(a, n, b, m))
         return 1.0;
-    if (m <= FUZZY_WORD_BITS && m <= n) {
+    if (m <= FUZZY_WORD_BITS && (m >= n || n > FUZZY_WORD_BITS)) {
         fuzzy_pattern_init(&p, b, m, a, n);
         return fuzzy_jaro_pattern(&p, a, n);
     }

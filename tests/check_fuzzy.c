@@ -404,6 +404,47 @@ START_TEST(test_utf8_to_code_points_status)
 }
 END_TEST
 
+START_TEST(test_utf8_to_code_points_blocks)
+{
+    /* ASCII is widened 16 bytes at a time: put 'é' (2 bytes) at every
+    ** position of texts up to 40 characters, across block boundaries. */
+    int length;
+    int at;
+
+    for (length = 1; length <= 40; length++) {
+        for (at = 0; at < length; at++) {
+            unsigned char text[64];
+            uint32_t out[64];
+            int count = -1;
+            int offset = -1;
+            int n = 0;
+            int i;
+
+            for (i = 0; i < length; i++) {
+                if (i == at) {
+                    text[n++] = 0xC3;
+                    text[n++] = 0xA9;
+                } else {
+                    text[n++] = (unsigned char)('a' + i % 26);
+                }
+            }
+            ck_assert_int_eq(
+                utf8_to_code_points(text, n, out, 64, &count, &offset),
+                UTF8_OK);
+            ck_assert_int_eq(count, length);
+            for (i = 0; i < length; i++)
+                ck_assert_uint_eq(out[i],
+                                  i == at ? 0xE9u : (uint32_t)('a' + i % 26));
+            /* The same text cut inside the 'é' is invalid at its offset. */
+            ck_assert_int_eq(
+                utf8_to_code_points(text, at + 1, out, 64, &count, &offset),
+                UTF8_INVALID);
+            ck_assert_int_eq(offset, at);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_levenshtein_known_pairs)
 {
     ck_assert_int_eq(ascii_levenshtein("kitten", "sitting"),
@@ -729,6 +770,7 @@ Suite *fuzzy_suite(void)
     tcase_add_test(utf8, test_utf8_decode_lengths_and_rejects);
     tcase_add_test(utf8, test_utf8_encode_round_trip);
     tcase_add_test(utf8, test_utf8_to_code_points_status);
+    tcase_add_test(utf8, test_utf8_to_code_points_blocks);
     suite_add_tcase(s, utf8);
 
     /* The exhaustive and random comparisons take seconds under ASan. */
