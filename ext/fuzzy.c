@@ -43,6 +43,9 @@
 **     common prefix and suffix are cut. Up to 4096 cells (about 62 by 62
 **     characters) live on the stack; larger tables, at most 2 MB, are
 **     allocated for the call.
+**   - Nothing else is allocated, so the decoded arguments live on the
+**     stack: a call uses up to about 23 KB of it (damerau_levenshtein;
+**     measured with gcc 12 -fstack-usage on x86-64).
 */
 #include <string.h>
 
