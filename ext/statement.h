@@ -118,6 +118,11 @@ struct statement_entry *statement_add_entry(struct statement_file *file);
 ** of memory. */
 char *statement_strdup(const char *text, int n);
 
+/* Returns the format name bank_statement detects for size bytes of data
+** ("camt", "ofx" or "mt940"; a static string), or NULL when the content
+** matches none. CSV is never detected. */
+const char *statement_detect_format(const char *data, size_t size);
+
 /* Frees everything file owns and zeroes it. */
 void statement_file_free(struct statement_file *file);
 
