@@ -20,6 +20,7 @@ SQLITE_EXTENSION_INIT1
 #include "fuzzy.h"
 #include "money.h"
 #include "refnorm.h"
+#include "statement.h"
 
 #define RECEIVABLES_VERSION "0.1.0"
 
@@ -33,6 +34,7 @@ static const struct concept concepts[] = {
     {"dates", dates_register},   {"amount", amount_register},
     {"fuzzy", fuzzy_register},   {"refnorm", refnorm_register},
     {"aging", aging_register},   {"money", money_register},
+    {"statement", statement_register},
 };
 
 /* receivables_version(): the extension's version string, for bug reports. */

@@ -1,0 +1,1221 @@
+/*
+** Bank statement files as tables: bank_statement returns one row per entry
+** of a camt.053/camt.054, MT940/MT942, OFX or CSV file, and
+** bank_statement_balances one row per statement with its balance check.
+** This file reads the file, picks the format reader (statement_camt.c,
+** statement_mt940.c, statement_ofx.c, statement_csv.c) and serves the rows.
+**
+** Usage:
+**   SELECT booking_date, amount_cents, currency, counterparty_name, memo
+**     FROM bank_statement('statements/2013-06-28.xml');
+**   SELECT * FROM bank_statement('june.sta', 'mt940');
+**   SELECT * FROM bank_statement('june.xml', 'camt', 'batch=split');
+**   SELECT statement_id, opening_balance_cents, entries_total_cents,
+**          closing_balance_cents, balanced
+**     FROM bank_statement_balances('statements/2013-06-28.xml');
+**
+** SQL:
+**   bank_statement(path [, format [, options]])
+**   bank_statement_balances(path [, format [, options]])
+**     path     the file, relative to the working directory of the process
+**     format   NULL or omitted: detected from the content; else one of
+**              camt.053, camt.054, camt (either), mt940, mt942, ofx, csv
+**              (any case). csv is never detected.
+**     options  text handed to the format's reader; camt takes
+**              'batch=entry' (default) or 'batch=split'
+**   The hidden column format returns the format actually read, e.g.
+**   'camt.054' when 'camt' was requested or detected.
+**
+** Columns of bank_statement, one row per entry in file order:
+**   statement_id, account, currency    the statement's id and account, the
+**                                      entry's ISO 4217 currency
+**   booking_date, value_date           ISO text, NULL when not given
+**   amount_cents                       signed minor units of currency,
+**                                      credits positive
+**   counterparty_name, counterparty_account, memo, structured_ref,
+**   bank_txn_id, end_to_end_id         as the reader maps them, or NULL
+**   status                             'booked' or 'pending'
+**   origin                             where the entry is in the file
+**   opening_balance_cents, closing_balance_cents   of its statement
+**   statement_index, entry_index       1-based positions in the file
+**   tx_index, tx_count                 camt batches (statement_camt.c)
+** Columns of bank_statement_balances, one row per statement:
+**   statement_index, statement_id, account, currency, opening_date,
+**   opening_balance_cents, closing_date, closing_balance_cents,
+**   entry_count (booked and pending), entries_total_cents (booked only),
+**   balanced (1 when opening + entries_total = closing, 0 when not, NULL
+**   when a term is unknown) and warning (why a value is NULL).
+**
+** LIMITS
+**   - The whole file is read into memory, so files over
+**     STATEMENT_MAX_FILE_BYTES (64 MiB) are rejected with an error.
+**   - Both tables are eponymous only (no CREATE VIRTUAL TABLE) and
+**     DIRECTONLY: they work in top-level SQL, never inside a view or a
+**     trigger.
+**   - A NULL path is an error, not an empty result: a NULL file name in an
+**     import is a mistake to surface.
+*/
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+
+#include "dates.h"
+#include "statement.h"
+
+/* ---------------------------------------------------------------------
+** The parsed form: helpers every reader shares.
+*/
+
+char *statement_strdup(const char *text, int n)
+{
+    char *copy;
+
+    if (n < 0)
+        n = (int)strlen(text);
+    copy = sqlite3_malloc64((sqlite3_uint64)n + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, text, (size_t)n);
+    copy[n] = '\0';
+    return copy;
+}
+
+/* Makes room for one more element of size bytes after count in array
+** (*cap allocated). Returns the array, moved when it had to grow, or NULL
+** when out of memory or when the capacity would pass INT_MAX / 2; array is
+** then unchanged and still owned by the caller. */
+static void *statement_grow(void *array, int count, int *cap, size_t size)
+{
+    void *grown;
+    int new_cap;
+
+    if (count < *cap)
+        return array;
+    if (*cap >= INT_MAX / 4)
+        return NULL;
+    new_cap = *cap ? *cap * 2 : 16;
+    grown = sqlite3_realloc64(array, (sqlite3_uint64)new_cap * size);
+    if (grown != NULL)
+        *cap = new_cap;
+    return grown;
+}
+
+struct statement_info *statement_add_info(struct statement_file *file)
+{
+    struct statement_info *info;
+
+    info = statement_grow(file->statements, file->n_statements,
+                          &file->statements_cap, sizeof(*info));
+    if (info == NULL)
+        return NULL;
+    file->statements = info;
+    info = &file->statements[file->n_statements++];
+    memset(info, 0, sizeof(*info));
+    info->opening_date = STATEMENT_NO_DATE;
+    info->closing_date = STATEMENT_NO_DATE;
+    return info;
+}
+
+struct statement_entry *statement_add_entry(struct statement_file *file)
+{
+    struct statement_entry *entry;
+
+    if (file->n_statements == 0 && statement_add_info(file) == NULL)
+        return NULL;
+    entry = statement_grow(file->entries, file->n_entries, &file->entries_cap,
+                           sizeof(*entry));
+    if (entry == NULL)
+        return NULL;
+    file->entries = entry;
+    entry = &file->entries[file->n_entries++];
+    memset(entry, 0, sizeof(*entry));
+    entry->statement_index = file->n_statements - 1;
+    entry->booking_date = STATEMENT_NO_DATE;
+    entry->value_date = STATEMENT_NO_DATE;
+    return entry;
+}
+
+/* Frees the strings one entry owns. */
+static void statement_entry_free(struct statement_entry *entry)
+{
+    sqlite3_free(entry->currency);
+    sqlite3_free(entry->counterparty_name);
+    sqlite3_free(entry->counterparty_account);
+    sqlite3_free(entry->memo);
+    sqlite3_free(entry->structured_ref);
+    sqlite3_free(entry->bank_txn_id);
+    sqlite3_free(entry->origin);
+    sqlite3_free(entry->end_to_end_id);
+    sqlite3_free(entry->entry_currency);
+}
+
+void statement_file_free(struct statement_file *file)
+{
+    int i;
+
+    for (i = 0; i < file->n_statements; i++) {
+        struct statement_info *info = &file->statements[i];
+        sqlite3_free(info->statement_id);
+        sqlite3_free(info->account);
+        sqlite3_free(info->currency);
+        sqlite3_free(info->warning);
+    }
+    for (i = 0; i < file->n_entries; i++)
+        statement_entry_free(&file->entries[i]);
+    sqlite3_free(file->statements);
+    sqlite3_free(file->entries);
+    sqlite3_free(file->path);
+    sqlite3_free(file->format);
+    memset(file, 0, sizeof(*file));
+}
+
+/* ---------------------------------------------------------------------
+** Reading the file and choosing the reader.
+*/
+
+/*
+** TODO(statement): drop these two pragmas once ext/statement_mt940.c and
+** ext/statement_csv.c are in the tree. They make the references weak, so
+** the camt and OFX readers link and work before the MT940 and CSV readers
+** exist. A weak reference that nothing defines is NULL, and
+** statement_load then reports the reader as missing.
+*/
+#pragma weak statement_read_mt940
+#pragma weak statement_read_csv
+
+/* The format names the 2nd argument accepts. The readers are reached only
+** through this table. */
+static const struct statement_format {
+    const char *name;      /* canonical lower-case name */
+    statement_reader read; /* the reader for it */
+} statement_formats[] = {
+    {"camt.053", statement_read_camt}, {"camt.054", statement_read_camt},
+    {"camt", statement_read_camt},     {"mt940", statement_read_mt940},
+    {"mt942", statement_read_mt940},   {"ofx", statement_read_ofx},
+    {"csv", statement_read_csv},
+};
+
+#define STATEMENT_N_FORMATS                                                    \
+    ((int)(sizeof(statement_formats) / sizeof(*statement_formats)))
+
+/* Returns the index in statement_formats of name (any case), or -1. */
+static int statement_format_find(const char *name)
+{
+    int i;
+
+    for (i = 0; i < STATEMENT_N_FORMATS; i++)
+        if (sqlite3_stricmp(statement_formats[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Returns 1 when needle occurs in the n bytes at haystack. */
+static int statement_contains(const char *haystack, size_t n,
+                              const char *needle)
+{
+    size_t len = strlen(needle);
+    size_t i;
+
+    for (i = 0; i + len <= n; i++)
+        if (haystack[i] == needle[0] && memcmp(haystack + i, needle, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Returns 1 when a line of the n bytes at text starts with prefix. */
+static int statement_has_line_starting(const char *text, size_t n,
+                                       const char *prefix)
+{
+    size_t len = strlen(prefix);
+    size_t i;
+
+    for (i = 0; i + len <= n; i++)
+        if ((i == 0 || text[i - 1] == '\n' || text[i - 1] == '\r') &&
+            memcmp(text + i, prefix, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Returns 1 for the white space that may precede a file's first marker. */
+static int statement_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Returns 1 when the n bytes at text start with prefix. */
+static int statement_starts(const char *text, size_t n, const char *prefix)
+{
+    size_t len = strlen(prefix);
+
+    return n >= len && memcmp(text, prefix, len) == 0;
+}
+
+/*
+** Returns the statement_formats index of an XML or SGML document from its
+** prolog and root element: OFX by an <?OFX ...?> header or an <OFX> root,
+** camt by an ISO 20022 camt namespace in the root start tag (the reader
+** then checks message and version). Returns -1 for anything else.
+*/
+static int statement_detect_markup(const char *data, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && data[i] == '<') {
+        const char *end;
+        if (statement_starts(data + i, n - i, "<?OFX") ||
+            statement_starts(data + i, n - i, "<OFX>"))
+            return statement_format_find("ofx");
+        end = memchr(data + i, '>', n - i);
+        if (end == NULL)
+            return -1;
+        if (i + 1 < n && data[i + 1] != '?' && data[i + 1] != '!')
+            return statement_contains(data + i, (size_t)(end - data) - i,
+                                      "urn:iso:std:iso:20022:tech:xsd:camt.")
+                       ? statement_format_find("camt")
+                       : -1;
+        i = (size_t)(end - data) + 1;
+        while (i < n && statement_is_space(data[i]))
+            i++;
+    }
+    return -1;
+}
+
+/* Returns 1 when text starts with a SWIFT field tag: ':', two digits or
+** capitals, an optional capital, ':' (":20:", ":60F:", ":NS:"). */
+static int statement_is_swift_tag(const char *text, size_t n)
+{
+    size_t i;
+
+    if (n < 4 || text[0] != ':')
+        return 0;
+    for (i = 1; i < 3; i++)
+        if (!((text[i] >= '0' && text[i] <= '9') ||
+              (text[i] >= 'A' && text[i] <= 'Z')))
+            return 0;
+    if (text[3] >= 'A' && text[3] <= 'Z')
+        i = 4;
+    return i < n && text[i] == ':';
+}
+
+/*
+** Returns the statement_formats index the content looks like, or -1.
+** Only the first 64 KiB are looked at, because every marker sits at the
+** start: OFX 1.x opens with its OFXHEADER line, XML formats are known by
+** their prolog and root element, and MT940 by a SWIFT block {1:, a first
+** line that starts with a field tag, or a line starting with :20:. CSV has
+** no marker.
+*/
+static int statement_detect(const char *data, size_t size)
+{
+    size_t window = size < 65536 ? size : 65536;
+    size_t skip = 0;
+
+    if (statement_starts(data, window, "\xEF\xBB\xBF"))
+        skip = 3;
+    while (skip < window && statement_is_space(data[skip]))
+        skip++;
+    data += skip;
+    window -= skip;
+    if (statement_starts(data, window, "OFXHEADER"))
+        return statement_format_find("ofx");
+    if (statement_starts(data, window, "<"))
+        return statement_detect_markup(data, window);
+    if (statement_starts(data, window, "{1:") ||
+        statement_is_swift_tag(data, window) ||
+        statement_has_line_starting(data, window, ":20:"))
+        return statement_format_find("mt940");
+    return -1;
+}
+
+const char *statement_detect_format(const char *data, size_t size)
+{
+    int index = statement_detect(data, size);
+
+    return index < 0 ? NULL : statement_formats[index].name;
+}
+
+/* Sets *err_out to "bank_statement: <what> '<path>': <strerror(errnum)>". */
+static void statement_set_os_error(char **err_out, const char *what,
+                                   const char *path, int errnum)
+{
+    char reason[256];
+
+    if (strerror_r(errnum, reason, sizeof(reason)) != 0)
+        sqlite3_snprintf(sizeof(reason), reason, "error %d", errnum);
+    *err_out =
+        sqlite3_mprintf("bank_statement: %s '%s': %s", what, path, reason);
+}
+
+/* Returns the message for a file over STATEMENT_MAX_FILE_BYTES. */
+static char *statement_too_large(const char *path)
+{
+    return sqlite3_mprintf("bank_statement: '%s' is larger than the %d MiB "
+                           "limit; split it into smaller files",
+                           path, STATEMENT_MAX_FILE_BYTES / (1024 * 1024));
+}
+
+/* Reads all of f into *data_out (caller frees with sqlite3_free(); a NUL
+** follows the size_out bytes). Returns SQLITE_OK, SQLITE_NOMEM, or
+** SQLITE_ERROR with *err_out set. */
+static int statement_read_stream(FILE *f, const char *path, size_t size_hint,
+                                 char **data_out, size_t *size_out,
+                                 char **err_out)
+{
+    size_t cap = size_hint + 1 < 65536 ? 65536 : size_hint + 1;
+    size_t size = 0;
+    char *data = NULL;
+
+    for (;;) {
+        char *grown = sqlite3_realloc64(data, (sqlite3_uint64)cap + 1);
+        if (grown == NULL) {
+            sqlite3_free(data);
+            return SQLITE_NOMEM;
+        }
+        data = grown;
+        size += fread(data + size, 1, cap - size, f);
+        if (ferror(f)) {
+            statement_set_os_error(err_out, "cannot read", path, errno);
+            break;
+        }
+        if (size > STATEMENT_MAX_FILE_BYTES) {
+            *err_out = statement_too_large(path);
+            break;
+        }
+        if (size < cap) { /* end of file */
+            data[size] = '\0';
+            *data_out = data;
+            *size_out = size;
+            return SQLITE_OK;
+        }
+        cap = cap * 2 > STATEMENT_MAX_FILE_BYTES + 1
+                  ? STATEMENT_MAX_FILE_BYTES + 1
+                  : cap * 2;
+    }
+    sqlite3_free(data);
+    return SQLITE_ERROR;
+}
+
+/* Reads the file at path into *data_out (see statement_read_stream). */
+static int statement_read_file(const char *path, char **data_out,
+                               size_t *size_out, char **err_out)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    size_t size_hint = 0;
+    int rc;
+
+    if (f == NULL) {
+        statement_set_os_error(err_out, "cannot open", path, errno);
+        return SQLITE_ERROR;
+    }
+    /* The size rejects a large regular file before reading it and
+    ** presizes the buffer. Pipes report 0 and a file may grow while it is
+    ** read, so statement_read_stream checks the limit again. */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        if (st.st_size > STATEMENT_MAX_FILE_BYTES) {
+            fclose(f);
+            *err_out = statement_too_large(path);
+            return SQLITE_ERROR;
+        }
+        size_hint = (size_t)st.st_size;
+    }
+    rc = statement_read_stream(f, path, size_hint, data_out, size_out, err_out);
+    fclose(f);
+    return rc;
+}
+
+/* Picks the reader: format_arg by name, or detection when it is NULL.
+** Returns its statement_formats index, or -1 with *err_out set. */
+static int statement_choose_format(const char *path, const char *format_arg,
+                                   const char *data, size_t size,
+                                   char **err_out)
+{
+    int index;
+
+    if (format_arg != NULL) {
+        index = statement_format_find(format_arg);
+        if (index < 0)
+            *err_out = sqlite3_mprintf(
+                "bank_statement: unknown format '%s'; use one of camt.053, "
+                "camt.054, camt, mt940, mt942, ofx, csv",
+                format_arg);
+        return index;
+    }
+    if (size == 0) {
+        *err_out = sqlite3_mprintf("bank_statement: '%s' is empty", path);
+        return -1;
+    }
+    index = statement_detect(data, size);
+    if (index < 0)
+        *err_out = sqlite3_mprintf(
+            "bank_statement: '%s': cannot tell the file format; pass it as "
+            "the 2nd argument: camt.053, camt.054, mt940, mt942, ofx or csv",
+            path);
+    return index;
+}
+
+/* Sets the error for a format whose reader this build lacks. */
+static int statement_missing_reader(const char *path, const char *format,
+                                    char **err_out)
+{
+    *err_out = sqlite3_mprintf("bank_statement: '%s': this build has no %s "
+                               "reader yet",
+                               path, format);
+    return *err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/*
+** Reads and parses the file at path into file (which must be zeroed). On
+** failure file is left empty and the result is SQLITE_NOMEM, or
+** SQLITE_ERROR with *err_out set (caller frees with sqlite3_free()).
+*/
+static int statement_load(const char *path, const char *format_arg,
+                          const char *options, struct statement_file *file,
+                          char **err_out)
+{
+    char *data = NULL;
+    size_t size = 0;
+    int index;
+    int rc = statement_read_file(path, &data, &size, err_out);
+
+    if (rc != SQLITE_OK)
+        return rc;
+    index = statement_choose_format(path, format_arg, data, size, err_out);
+    if (index < 0) {
+        sqlite3_free(data);
+        return SQLITE_ERROR;
+    }
+    file->path = statement_strdup(path, -1);
+    file->format = statement_strdup(statement_formats[index].name, -1);
+    if (file->path == NULL || file->format == NULL)
+        rc = SQLITE_NOMEM;
+    else if (statement_formats[index].read == NULL)
+        rc = statement_missing_reader(path, statement_formats[index].name,
+                                      err_out);
+    else
+        rc = statement_formats[index].read(file, data, size, options, err_out);
+    sqlite3_free(data);
+    if (rc != SQLITE_OK) {
+        statement_file_free(file);
+        if (rc == SQLITE_ERROR && *err_out == NULL)
+            *err_out = sqlite3_mprintf(
+                "bank_statement: '%s': the %s reader failed without a reason",
+                path, statement_formats[index].name);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+** Balance continuity: per statement, the booked entries against the
+** opening and closing balances.
+*/
+
+/* The sums bank_statement_balances adds to one statement_info. */
+struct statement_totals {
+    int entry_count;            /* entries, booked and pending */
+    int total_known;            /* 1 when booked_total is meaningful */
+    sqlite3_int64 booked_total; /* signed sum of booked entries */
+    const char *total_currency; /* currency of booked_total, borrowed */
+    char *warning;              /* why a value is NULL, or NULL; owned */
+};
+
+/* Adds the warning text to totals->warning after any earlier one. Returns
+** SQLITE_OK or SQLITE_NOMEM. */
+static int statement_totals_warn(struct statement_totals *totals,
+                                 const char *text)
+{
+    char *joined;
+
+    if (totals->warning == NULL)
+        joined = sqlite3_mprintf("%s", text);
+    else
+        joined = sqlite3_mprintf("%s; %s", totals->warning, text);
+    if (joined == NULL)
+        return SQLITE_NOMEM;
+    sqlite3_free(totals->warning);
+    totals->warning = joined;
+    return SQLITE_OK;
+}
+
+/* Adds one booked entry to totals. A split batch (tx_index > 0) counts once,
+** by the whole entry's amount on its first row. */
+static int statement_totals_add(struct statement_totals *totals,
+                                const struct statement_entry *entry)
+{
+    int split_row = entry->tx_index > 0;
+    sqlite3_int64 amount =
+        split_row ? entry->entry_amount_cents : entry->amount_cents;
+    const char *currency = split_row ? entry->entry_currency : entry->currency;
+    char *text;
+    int rc;
+
+    if (!totals->total_known)
+        return SQLITE_OK;
+    if (totals->total_currency == NULL)
+        totals->total_currency = currency;
+    if (currency != NULL && strcmp(currency, totals->total_currency) != 0) {
+        text = sqlite3_mprintf("entry %s is in %s, not %s: no entries total",
+                               entry->origin ? entry->origin : "?", currency,
+                               totals->total_currency);
+    } else if ((amount > 0 && totals->booked_total > LLONG_MAX - amount) ||
+               (amount < 0 && totals->booked_total < LLONG_MIN - amount)) {
+        text = sqlite3_mprintf("the entries total overflows");
+    } else {
+        totals->booked_total += amount;
+        return SQLITE_OK;
+    }
+    totals->total_known = 0;
+    if (text == NULL)
+        return SQLITE_NOMEM;
+    rc = statement_totals_warn(totals, text);
+    sqlite3_free(text);
+    return rc;
+}
+
+/* Computes one statement_totals per statement of file into *totals_out
+** (caller frees with statement_totals_free). Returns SQLITE_OK or
+** SQLITE_NOMEM. */
+static int statement_totals_compute(const struct statement_file *file,
+                                    struct statement_totals **totals_out)
+{
+    struct statement_totals *totals;
+    int rc = SQLITE_OK;
+    int i;
+
+    totals = sqlite3_malloc64(sizeof(*totals) *
+                              (sqlite3_uint64)(file->n_statements + 1));
+    if (totals == NULL)
+        return SQLITE_NOMEM;
+    memset(totals, 0, sizeof(*totals) * (size_t)(file->n_statements + 1));
+    for (i = 0; i < file->n_statements && rc == SQLITE_OK; i++) {
+        totals[i].total_known = 1;
+        totals[i].total_currency = file->statements[i].currency;
+        if (file->statements[i].warning)
+            rc = statement_totals_warn(&totals[i], file->statements[i].warning);
+    }
+    for (i = 0; i < file->n_entries && rc == SQLITE_OK; i++) {
+        const struct statement_entry *entry = &file->entries[i];
+        struct statement_totals *t;
+        if (entry->statement_index < 0 ||
+            entry->statement_index >= file->n_statements)
+            continue;
+        t = &totals[entry->statement_index];
+        if (entry->tx_index <= 1)
+            t->entry_count++;
+        if (!entry->pending && entry->tx_index <= 1)
+            rc = statement_totals_add(t, entry);
+    }
+    *totals_out = totals;
+    return rc;
+}
+
+/* Frees the n totals statement_totals_compute made. */
+static void statement_totals_free(struct statement_totals *totals, int n)
+{
+    int i;
+
+    if (totals == NULL)
+        return;
+    for (i = 0; i < n; i++)
+        sqlite3_free(totals[i].warning);
+    sqlite3_free(totals);
+}
+
+/* ---------------------------------------------------------------------
+** The two table-valued functions. They share every method but the column
+** list: one row per entry, or one row per statement.
+*/
+
+/* Column numbers of bank_statement; the schema below lists them in order. */
+enum {
+    STATEMENT_COL_STATEMENT_ID,
+    STATEMENT_COL_ACCOUNT,
+    STATEMENT_COL_CURRENCY,
+    STATEMENT_COL_BOOKING_DATE,
+    STATEMENT_COL_VALUE_DATE,
+    STATEMENT_COL_AMOUNT_CENTS,
+    STATEMENT_COL_COUNTERPARTY_NAME,
+    STATEMENT_COL_COUNTERPARTY_ACCOUNT,
+    STATEMENT_COL_MEMO,
+    STATEMENT_COL_STRUCTURED_REF,
+    STATEMENT_COL_BANK_TXN_ID,
+    STATEMENT_COL_END_TO_END_ID,
+    STATEMENT_COL_STATUS,
+    STATEMENT_COL_ORIGIN,
+    STATEMENT_COL_OPENING_BALANCE,
+    STATEMENT_COL_CLOSING_BALANCE,
+    STATEMENT_COL_STATEMENT_INDEX,
+    STATEMENT_COL_ENTRY_INDEX,
+    STATEMENT_COL_TX_INDEX,
+    STATEMENT_COL_TX_COUNT,
+    STATEMENT_COL_PATH /* first hidden column */
+};
+
+/* Column numbers of bank_statement_balances. */
+enum {
+    BALANCES_COL_STATEMENT_INDEX,
+    BALANCES_COL_STATEMENT_ID,
+    BALANCES_COL_ACCOUNT,
+    BALANCES_COL_CURRENCY,
+    BALANCES_COL_OPENING_DATE,
+    BALANCES_COL_OPENING_BALANCE,
+    BALANCES_COL_CLOSING_DATE,
+    BALANCES_COL_CLOSING_BALANCE,
+    BALANCES_COL_ENTRY_COUNT,
+    BALANCES_COL_ENTRIES_TOTAL,
+    BALANCES_COL_BALANCED,
+    BALANCES_COL_WARNING,
+    BALANCES_COL_PATH /* first hidden column */
+};
+
+/* The hidden columns, after the visible ones, in argument order. */
+enum { STATEMENT_ARG_PATH, STATEMENT_ARG_FORMAT, STATEMENT_ARG_OPTIONS };
+
+/* The differences between the two tables; the module's client data. */
+struct statement_table {
+    const char *name;   /* SQL name, for messages */
+    const char *schema; /* CREATE TABLE for sqlite3_declare_vtab */
+    int hidden_base;    /* column number of the first hidden column */
+    int per_statement;  /* 1: a row per statement, 0: a row per entry */
+};
+
+static const struct statement_table statement_entries_table = {
+    "bank_statement",
+    "CREATE TABLE x(statement_id TEXT, account TEXT, currency TEXT,"
+    " booking_date TEXT, value_date TEXT, amount_cents INTEGER,"
+    " counterparty_name TEXT, counterparty_account TEXT, memo TEXT,"
+    " structured_ref TEXT, bank_txn_id TEXT, end_to_end_id TEXT,"
+    " status TEXT, origin TEXT, opening_balance_cents INTEGER,"
+    " closing_balance_cents INTEGER, statement_index INTEGER,"
+    " entry_index INTEGER, tx_index INTEGER, tx_count INTEGER,"
+    " path HIDDEN, format HIDDEN, options HIDDEN)",
+    STATEMENT_COL_PATH, 0};
+
+static const struct statement_table statement_balances_table = {
+    "bank_statement_balances",
+    "CREATE TABLE x(statement_index INTEGER, statement_id TEXT,"
+    " account TEXT, currency TEXT, opening_date TEXT,"
+    " opening_balance_cents INTEGER, closing_date TEXT,"
+    " closing_balance_cents INTEGER, entry_count INTEGER,"
+    " entries_total_cents INTEGER, balanced INTEGER, warning TEXT,"
+    " path HIDDEN, format HIDDEN, options HIDDEN)",
+    BALANCES_COL_PATH, 1};
+
+typedef struct statement_vtab statement_vtab;
+struct statement_vtab {
+    sqlite3_vtab base;                   /* base class, must be first */
+    const struct statement_table *table; /* which of the two, static */
+};
+
+typedef struct statement_cursor statement_cursor;
+struct statement_cursor {
+    sqlite3_vtab_cursor base;        /* base class, must be first */
+    struct statement_file file;      /* the parsed file, owned */
+    struct statement_totals *totals; /* per statement (balances), owned */
+    char *path;                      /* 1st argument as given, owned */
+    char *options;                   /* 3rd argument or NULL, owned */
+    int row;                         /* 0-based current row */
+    int n_rows;                      /* entries or statements */
+    int entry_index;                 /* 1-based entry of the current row */
+};
+
+/*
+** xConnect for both tables. SQLITE_VTAB_DIRECTONLY: the tables read files
+** named by SQL text, so a view or trigger in a database file from elsewhere
+** must not be able to make the user's session read local files.
+*/
+static int statement_connect(sqlite3 *db, void *aux, int argc,
+                             const char *const *argv, sqlite3_vtab **vtab_out,
+                             char **err_out)
+{
+    const struct statement_table *table = aux;
+    statement_vtab *vtab;
+    int rc;
+
+    (void)argc;
+    (void)argv;
+    rc = sqlite3_declare_vtab(db, table->schema);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+    if (rc != SQLITE_OK) {
+        *err_out = sqlite3_mprintf("%s: %s", table->name, sqlite3_errstr(rc));
+        return rc;
+    }
+    vtab = sqlite3_malloc64(sizeof(*vtab));
+    if (vtab == NULL)
+        return SQLITE_NOMEM;
+    memset(vtab, 0, sizeof(*vtab));
+    vtab->table = table;
+    *vtab_out = &vtab->base;
+    return SQLITE_OK;
+}
+
+static int statement_disconnect(sqlite3_vtab *vtab)
+{
+    sqlite3_free(vtab);
+    return SQLITE_OK;
+}
+
+/*
+** xBestIndex: the arguments are equality constraints on the hidden columns.
+** idxNum has bit 1 << STATEMENT_ARG_x for each argument passed, and they
+** arrive in xFilter's argv in argument order. A plan where an argument is
+** known only later (an unusable constraint) is rejected so that SQLite
+** picks an order that supplies it.
+*/
+static int statement_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
+{
+    const statement_vtab *vtab = (const statement_vtab *)base;
+    int constraint_of[3] = {-1, -1, -1};
+    int unusable = 0;
+    int n_args = 0;
+    int i;
+
+    for (i = 0; i < info->nConstraint; i++) {
+        const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+        int arg = c->iColumn - vtab->table->hidden_base;
+        if (arg < 0 || arg > STATEMENT_ARG_OPTIONS ||
+            c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+            continue;
+        if (!c->usable)
+            unusable |= 1 << arg;
+        else if (constraint_of[arg] < 0)
+            constraint_of[arg] = i;
+    }
+    info->idxNum = 0;
+    for (i = 0; i <= STATEMENT_ARG_OPTIONS; i++) {
+        if (constraint_of[i] < 0) {
+            if (unusable & (1 << i))
+                return SQLITE_CONSTRAINT;
+            continue;
+        }
+        info->aConstraintUsage[constraint_of[i]].argvIndex = ++n_args;
+        info->aConstraintUsage[constraint_of[i]].omit = 1;
+        info->idxNum |= 1 << i;
+    }
+    /* Without a path xFilter fails; cost it so any plan with one wins. */
+    info->estimatedCost =
+        (info->idxNum & (1 << STATEMENT_ARG_PATH)) ? 1000.0 : 1e12;
+    info->estimatedRows = 1000;
+    return SQLITE_OK;
+}
+
+static int statement_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **cursor_out)
+{
+    statement_cursor *cursor = sqlite3_malloc64(sizeof(*cursor));
+
+    (void)vtab;
+    if (cursor == NULL)
+        return SQLITE_NOMEM;
+    memset(cursor, 0, sizeof(*cursor));
+    *cursor_out = &cursor->base;
+    return SQLITE_OK;
+}
+
+/* Frees the file, totals and arguments of the last xFilter and zeroes the
+** cursor. */
+static void statement_cursor_reset(statement_cursor *cursor)
+{
+    statement_totals_free(cursor->totals, cursor->file.n_statements);
+    statement_file_free(&cursor->file);
+    sqlite3_free(cursor->path);
+    sqlite3_free(cursor->options);
+    cursor->totals = NULL;
+    cursor->path = NULL;
+    cursor->options = NULL;
+    cursor->row = 0;
+    cursor->n_rows = 0;
+    cursor->entry_index = 0;
+}
+
+static int statement_close(sqlite3_vtab_cursor *base)
+{
+    statement_cursor *cursor = (statement_cursor *)base;
+
+    statement_cursor_reset(cursor);
+    sqlite3_free(cursor);
+    return SQLITE_OK;
+}
+
+/* Replaces the table's error message with message (taken over) and returns
+** SQLITE_ERROR, or SQLITE_NOMEM when message is NULL. */
+static int statement_vtab_set_error(sqlite3_vtab_cursor *base, char *message)
+{
+    sqlite3_free(base->pVtab->zErrMsg);
+    base->pVtab->zErrMsg = message;
+    return message ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* Copies the text of value into *copy_out (NULL for SQL NULL; caller frees
+** with sqlite3_free()). Returns SQLITE_OK or SQLITE_NOMEM. */
+static int statement_copy_arg(sqlite3_value *value, char **copy_out)
+{
+    const unsigned char *text;
+
+    *copy_out = NULL;
+    if (value == NULL || sqlite3_value_type(value) == SQLITE_NULL)
+        return SQLITE_OK;
+    text = sqlite3_value_text(value);
+    if (text == NULL)
+        return SQLITE_NOMEM;
+    *copy_out =
+        statement_strdup((const char *)text, sqlite3_value_bytes(value));
+    return *copy_out ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* Takes the arguments xBestIndex passed (see statement_best_index) into
+** the cursor, the format into *format_out (caller frees). */
+static int statement_take_args(statement_cursor *cursor, int idx_num, int argc,
+                               sqlite3_value **argv, char **format_out)
+{
+    sqlite3_value *args[3] = {NULL, NULL, NULL};
+    int n = 0;
+    int i;
+    int rc;
+
+    for (i = 0; i <= STATEMENT_ARG_OPTIONS; i++)
+        if ((idx_num & (1 << i)) && n < argc)
+            args[i] = argv[n++];
+    rc = statement_copy_arg(args[STATEMENT_ARG_PATH], &cursor->path);
+    if (rc == SQLITE_OK)
+        rc = statement_copy_arg(args[STATEMENT_ARG_FORMAT], format_out);
+    if (rc == SQLITE_OK)
+        rc = statement_copy_arg(args[STATEMENT_ARG_OPTIONS], &cursor->options);
+    return rc;
+}
+
+/* xFilter: reads and parses the file; every row is then in memory. */
+static int statement_filter(sqlite3_vtab_cursor *base, int idx_num,
+                            const char *idx_str, int argc, sqlite3_value **argv)
+{
+    statement_cursor *cursor = (statement_cursor *)base;
+    const struct statement_table *table =
+        ((statement_vtab *)base->pVtab)->table;
+    char *format = NULL;
+    char *err = NULL;
+    int rc;
+
+    (void)idx_str;
+    statement_cursor_reset(cursor);
+    rc = statement_take_args(cursor, idx_num, argc, argv, &format);
+    if (rc != SQLITE_OK)
+        goto out;
+    if (cursor->path == NULL) {
+        rc = statement_vtab_set_error(
+            base, sqlite3_mprintf(
+                      (idx_num & (1 << STATEMENT_ARG_PATH))
+                          ? "%s: path is NULL; pass the file name as the 1st "
+                            "argument"
+                          : "%s: missing path; use %s(path [, format [, "
+                            "options]])",
+                      table->name, table->name));
+        goto out;
+    }
+    rc = statement_load(cursor->path, format, cursor->options, &cursor->file,
+                        &err);
+    if (rc == SQLITE_ERROR) {
+        rc = statement_vtab_set_error(base, err);
+        goto out;
+    }
+    if (rc == SQLITE_OK && table->per_statement)
+        rc = statement_totals_compute(&cursor->file, &cursor->totals);
+    if (rc != SQLITE_OK)
+        goto out;
+    cursor->n_rows = table->per_statement ? cursor->file.n_statements
+                                          : cursor->file.n_entries;
+    cursor->entry_index = cursor->n_rows > 0 ? 1 : 0;
+out:
+    sqlite3_free(format);
+    return rc;
+}
+
+/* xNext: entry_index counts entries, so the rows of one split batch
+** (tx_index 2, 3, ...) keep the number of their entry. */
+static int statement_next(sqlite3_vtab_cursor *base)
+{
+    statement_cursor *cursor = (statement_cursor *)base;
+
+    cursor->row++;
+    if (cursor->row < cursor->file.n_entries &&
+        cursor->file.entries[cursor->row].tx_index <= 1)
+        cursor->entry_index++;
+    return SQLITE_OK;
+}
+
+static int statement_eof(sqlite3_vtab_cursor *base)
+{
+    statement_cursor *cursor = (statement_cursor *)base;
+
+    return cursor->row >= cursor->n_rows;
+}
+
+static int statement_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid)
+{
+    statement_cursor *cursor = (statement_cursor *)base;
+
+    *rowid = cursor->row + 1;
+    return SQLITE_OK;
+}
+
+/* Sets the result to text, or NULL when text is NULL. */
+static void statement_result_text(sqlite3_context *ctx, const char *text)
+{
+    if (text == NULL)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+}
+
+/* Sets the result to the day number as ISO text, or NULL for no date. */
+static void statement_result_date(sqlite3_context *ctx, int days)
+{
+    char iso[DATE_ISO_LEN + 1];
+
+    if (days == STATEMENT_NO_DATE) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    date_format_iso(days, iso);
+    sqlite3_result_text(ctx, iso, DATE_ISO_LEN, SQLITE_TRANSIENT);
+}
+
+/* Sets the result to value when known is 1, else NULL. */
+static void statement_result_optional(sqlite3_context *ctx, int known,
+                                      sqlite3_int64 value)
+{
+    if (known)
+        sqlite3_result_int64(ctx, value);
+    else
+        sqlite3_result_null(ctx);
+}
+
+/* Sets the result to a hidden column: the arguments, and the format the
+** reader actually read. */
+static void statement_result_arg(sqlite3_context *ctx,
+                                 const statement_cursor *cursor, int arg)
+{
+    if (arg == STATEMENT_ARG_PATH)
+        statement_result_text(ctx, cursor->path);
+    else if (arg == STATEMENT_ARG_FORMAT)
+        statement_result_text(ctx, cursor->file.format);
+    else
+        statement_result_text(ctx, cursor->options);
+}
+
+/* Returns the statement an entry belongs to, or NULL for a bad index. */
+static const struct statement_info *
+statement_info_of(const struct statement_file *file,
+                  const struct statement_entry *entry)
+{
+    if (entry->statement_index < 0 ||
+        entry->statement_index >= file->n_statements)
+        return NULL;
+    return &file->statements[entry->statement_index];
+}
+
+/* xColumn of bank_statement for the columns the statement supplies. */
+static void statement_entry_statement_column(sqlite3_context *ctx,
+                                             const statement_cursor *cursor,
+                                             const struct statement_entry *e,
+                                             int column)
+{
+    const struct statement_info *info = statement_info_of(&cursor->file, e);
+
+    if (info == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    switch (column) {
+    case STATEMENT_COL_STATEMENT_ID:
+        statement_result_text(ctx, info->statement_id);
+        break;
+    case STATEMENT_COL_ACCOUNT:
+        statement_result_text(ctx, info->account);
+        break;
+    case STATEMENT_COL_CURRENCY:
+        statement_result_text(ctx, e->currency ? e->currency : info->currency);
+        break;
+    case STATEMENT_COL_OPENING_BALANCE:
+        statement_result_optional(ctx, info->has_opening, info->opening_cents);
+        break;
+    case STATEMENT_COL_CLOSING_BALANCE:
+        statement_result_optional(ctx, info->has_closing, info->closing_cents);
+        break;
+    default: /* STATEMENT_COL_STATEMENT_INDEX */
+        sqlite3_result_int(ctx, e->statement_index + 1);
+        break;
+    }
+}
+
+/* xColumn of bank_statement: one entry. */
+static void statement_entry_column(sqlite3_context *ctx,
+                                   const statement_cursor *cursor, int column)
+{
+    const struct statement_entry *e = &cursor->file.entries[cursor->row];
+
+    switch (column) {
+    case STATEMENT_COL_BOOKING_DATE:
+        statement_result_date(ctx, e->booking_date);
+        break;
+    case STATEMENT_COL_VALUE_DATE:
+        statement_result_date(ctx, e->value_date);
+        break;
+    case STATEMENT_COL_AMOUNT_CENTS:
+        sqlite3_result_int64(ctx, e->amount_cents);
+        break;
+    case STATEMENT_COL_COUNTERPARTY_NAME:
+        statement_result_text(ctx, e->counterparty_name);
+        break;
+    case STATEMENT_COL_COUNTERPARTY_ACCOUNT:
+        statement_result_text(ctx, e->counterparty_account);
+        break;
+    case STATEMENT_COL_MEMO:
+        statement_result_text(ctx, e->memo);
+        break;
+    case STATEMENT_COL_STRUCTURED_REF:
+        statement_result_text(ctx, e->structured_ref);
+        break;
+    case STATEMENT_COL_BANK_TXN_ID:
+        statement_result_text(ctx, e->bank_txn_id);
+        break;
+    case STATEMENT_COL_END_TO_END_ID:
+        statement_result_text(ctx, e->end_to_end_id);
+        break;
+    case STATEMENT_COL_STATUS:
+        /* Static: string literals outlive every statement. */
+        sqlite3_result_text(ctx, e->pending ? "pending" : "booked", -1,
+                            SQLITE_STATIC);
+        break;
+    case STATEMENT_COL_ORIGIN:
+        statement_result_text(ctx, e->origin);
+        break;
+    case STATEMENT_COL_ENTRY_INDEX:
+        sqlite3_result_int(ctx, cursor->entry_index);
+        break;
+    case STATEMENT_COL_TX_INDEX:
+        statement_result_optional(ctx, e->tx_index > 0, e->tx_index);
+        break;
+    case STATEMENT_COL_TX_COUNT:
+        statement_result_optional(ctx, e->tx_count > 0, e->tx_count);
+        break;
+    default:
+        statement_entry_statement_column(ctx, cursor, e, column);
+        break;
+    }
+}
+
+/* xColumn of bank_statement_balances: one statement. */
+static void statement_balances_column(sqlite3_context *ctx,
+                                      const statement_cursor *cursor,
+                                      int column)
+{
+    const struct statement_info *info = &cursor->file.statements[cursor->row];
+    const struct statement_totals *t = &cursor->totals[cursor->row];
+
+    switch (column) {
+    case BALANCES_COL_STATEMENT_INDEX:
+        sqlite3_result_int(ctx, cursor->row + 1);
+        break;
+    case BALANCES_COL_STATEMENT_ID:
+        statement_result_text(ctx, info->statement_id);
+        break;
+    case BALANCES_COL_ACCOUNT:
+        statement_result_text(ctx, info->account);
+        break;
+    case BALANCES_COL_CURRENCY:
+        statement_result_text(ctx, info->currency ? info->currency
+                                                  : t->total_currency);
+        break;
+    case BALANCES_COL_OPENING_DATE:
+        statement_result_date(ctx, info->opening_date);
+        break;
+    case BALANCES_COL_OPENING_BALANCE:
+        statement_result_optional(ctx, info->has_opening, info->opening_cents);
+        break;
+    case BALANCES_COL_CLOSING_DATE:
+        statement_result_date(ctx, info->closing_date);
+        break;
+    case BALANCES_COL_CLOSING_BALANCE:
+        statement_result_optional(ctx, info->has_closing, info->closing_cents);
+        break;
+    case BALANCES_COL_ENTRY_COUNT:
+        sqlite3_result_int(ctx, t->entry_count);
+        break;
+    case BALANCES_COL_ENTRIES_TOTAL:
+        statement_result_optional(ctx, t->total_known, t->booked_total);
+        break;
+    case BALANCES_COL_BALANCED:
+        statement_result_optional(
+            ctx, info->has_opening && info->has_closing && t->total_known,
+            info->opening_cents + t->booked_total == info->closing_cents);
+        break;
+    default: /* BALANCES_COL_WARNING */
+        statement_result_text(ctx, t->warning);
+        break;
+    }
+}
+
+static int statement_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx,
+                            int column)
+{
+    const statement_cursor *cursor = (const statement_cursor *)base;
+    const struct statement_table *table =
+        ((const statement_vtab *)base->pVtab)->table;
+
+    if (column >= table->hidden_base)
+        statement_result_arg(ctx, cursor, column - table->hidden_base);
+    else if (table->per_statement)
+        statement_balances_column(ctx, cursor, column);
+    else
+        statement_entry_column(ctx, cursor, column);
+    return SQLITE_OK;
+}
+
+/* Both tables are eponymous-only: xCreate is NULL, so CREATE VIRTUAL TABLE
+** is rejected and the name is used as a table-valued function. */
+static sqlite3_module statement_module = {
+    0,                    /* iVersion */
+    NULL,                 /* xCreate */
+    statement_connect,    /* xConnect */
+    statement_best_index, /* xBestIndex */
+    statement_disconnect, /* xDisconnect */
+    NULL,                 /* xDestroy */
+    statement_open,       /* xOpen */
+    statement_close,      /* xClose */
+    statement_filter,     /* xFilter */
+    statement_next,       /* xNext */
+    statement_eof,        /* xEof */
+    statement_column,     /* xColumn */
+    statement_rowid,      /* xRowid */
+    NULL,                 /* xUpdate */
+    NULL,                 /* xBegin */
+    NULL,                 /* xSync */
+    NULL,                 /* xCommit */
+    NULL,                 /* xRollback */
+    NULL,                 /* xFindFunction */
+    NULL,                 /* xRename */
+    NULL,                 /* xSavepoint */
+    NULL,                 /* xRelease */
+    NULL,                 /* xRollbackTo */
+    NULL,                 /* xShadowName */
+};
+
+int statement_register(sqlite3 *db)
+{
+    int rc;
+
+    statement_camt_init();
+    rc = sqlite3_create_module(db, "bank_statement", &statement_module,
+                               (void *)&statement_entries_table);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_module(db, "bank_statement_balances",
+                                   &statement_module,
+                                   (void *)&statement_balances_table);
+    return rc;
+}
