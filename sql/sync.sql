@@ -379,6 +379,9 @@ CREATE TABLE IF NOT EXISTS statement_balances (
     currency      TEXT,                         -- of the account
     opening_cents INTEGER,                      -- NULL: not in the file
     closing_cents INTEGER,                      -- NULL: not in the file
+    entries_cents INTEGER,                      -- booked entries' sum, as
+                                                -- the file reader counts
+                                                -- it; NULL: unknown
     opening_date  TEXT,
     closing_date  TEXT,
     warning       TEXT,                         -- why a balance is missing
@@ -399,9 +402,6 @@ CREATE TABLE IF NOT EXISTS statement_lines (
     booking_date         TEXT,
     value_date           TEXT,
     amount_cents         INTEGER NOT NULL,      -- signed: credit > 0
-    balance_cents        INTEGER NOT NULL,      -- what it adds to the
-                                                -- balance (0 for the 2nd..
-                                                -- transaction of a batch)
     currency             TEXT,
     counterparty_name    TEXT,
     counterparty_account TEXT,
@@ -431,10 +431,10 @@ CREATE VIEW IF NOT EXISTS statement_import AS
 SELECT NULL AS import_id, NULL AS path, NULL AS format,
        NULL AS on_mismatch, NULL AS row_kind, NULL AS statement_no,
        NULL AS statement_id, NULL AS account, NULL AS currency,
-       NULL AS opening_cents, NULL AS closing_cents, NULL AS opening_date,
-       NULL AS closing_date, NULL AS warning, NULL AS line_no,
-       NULL AS booking_date, NULL AS value_date, NULL AS amount_cents,
-       NULL AS balance_cents, NULL AS counterparty_name,
+       NULL AS opening_cents, NULL AS closing_cents, NULL AS entries_cents,
+       NULL AS opening_date, NULL AS closing_date, NULL AS warning,
+       NULL AS line_no, NULL AS booking_date, NULL AS value_date,
+       NULL AS amount_cents, NULL AS counterparty_name,
        NULL AS counterparty_account, NULL AS memo, NULL AS structured_ref,
        NULL AS bank_txn_id, NULL AS booked, NULL AS origin
 WHERE 0;
@@ -468,12 +468,11 @@ BEGIN
 
     INSERT INTO statement_lines (
         import_id, line_no, statement_no, booking_date, value_date,
-        amount_cents, balance_cents, currency, counterparty_name,
+        amount_cents, currency, counterparty_name,
         counterparty_account, memo, structured_ref, bank_txn_id, booked,
         origin, dedup_key, occurrence, external_id, outcome)
     SELECT NEW.import_id, NEW.line_no, NEW.statement_no, NEW.booking_date,
-           NEW.value_date, NEW.amount_cents, NEW.balance_cents,
-           NEW.currency, NEW.counterparty_name, NEW.counterparty_account,
+           NEW.value_date, NEW.amount_cents, NEW.currency, NEW.counterparty_name, NEW.counterparty_account,
            NEW.memo, NEW.structured_ref, NEW.bank_txn_id, NEW.booked,
            NEW.origin, k.dedup_key, k.occurrence, k.external_id,
            CASE WHEN NOT NEW.booked THEN 'pending'
@@ -526,8 +525,8 @@ BEGIN
     ON CONFLICT (source, external_id) DO NOTHING;
 END;
 
--- A statement's balances arrive after all its entries, so the check covers
--- every entry. With on_mismatch 'reject' a mismatch aborts the import.
+-- With on_mismatch 'reject' a balance mismatch aborts the whole import,
+-- entries filed before it included.
 CREATE TRIGGER IF NOT EXISTS statement_import_statement
 INSTEAD OF INSERT ON statement_import
 WHEN NEW.row_kind = 'statement'
@@ -542,11 +541,12 @@ BEGIN
 
     INSERT INTO statement_balances (import_id, statement_no, statement_id,
                                     account, currency, opening_cents,
-                                    closing_cents, opening_date,
-                                    closing_date, warning)
+                                    closing_cents, entries_cents,
+                                    opening_date, closing_date, warning)
     VALUES (NEW.import_id, NEW.statement_no, NEW.statement_id, NEW.account,
             NEW.currency, NEW.opening_cents, NEW.closing_cents,
-            NEW.opening_date, NEW.closing_date, NEW.warning);
+            NEW.entries_cents, NEW.opening_date, NEW.closing_date,
+            NEW.warning);
 
     SELECT RAISE(ABORT, 'statement import rejected: opening balance plus booked entries differs from the closing balance; see bank_statement_balances(path), or import with on_mismatch ''report''')
     FROM statement_balance_check c, statement_imports i
@@ -563,26 +563,21 @@ BEGIN
 END;
 
 -- Opening balance plus booked entries against the closing balance, per
--- imported statement. result is 'ok', 'mismatch' or 'unchecked' (the file
--- lacks the opening or the closing balance).
+-- imported statement. entries_cents is the file reader's sum of the booked
+-- entries, which counts a split camt batch once at the entry's amount.
+-- result is 'ok', 'mismatch' or 'unchecked' (the file lacks a balance, or
+-- the entries are in more than one currency).
 CREATE VIEW IF NOT EXISTS statement_balance_check AS
-SELECT b.import_id, b.statement_no, b.statement_id, b.account, b.currency,
-       b.opening_date, b.closing_date, b.opening_cents,
-       coalesce(e.cents, 0) AS entries_cents, b.closing_cents,
-       b.opening_cents + coalesce(e.cents, 0) - b.closing_cents
-           AS difference_cents,
-       CASE WHEN b.opening_cents IS NULL OR b.closing_cents IS NULL
-                THEN 'unchecked'
-            WHEN b.opening_cents + coalesce(e.cents, 0) = b.closing_cents
-                THEN 'ok'
+SELECT import_id, statement_no, statement_id, account, currency,
+       opening_date, closing_date, opening_cents, entries_cents,
+       closing_cents,
+       opening_cents + entries_cents - closing_cents AS difference_cents,
+       CASE WHEN opening_cents IS NULL OR closing_cents IS NULL
+              OR entries_cents IS NULL THEN 'unchecked'
+            WHEN opening_cents + entries_cents = closing_cents THEN 'ok'
             ELSE 'mismatch' END AS result,
-       b.warning
-FROM statement_balances b
-LEFT JOIN (SELECT import_id, statement_no, sum(balance_cents) AS cents
-           FROM statement_lines
-           WHERE booked
-           GROUP BY import_id, statement_no) e
-       ON e.import_id = b.import_id AND e.statement_no = b.statement_no;
+       warning
+FROM statement_balances;
 
 -- Continuity between the statements of one account: each opening balance
 -- should equal the previous statement's closing balance. A statement

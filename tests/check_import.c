@@ -27,30 +27,32 @@ static const char feed_tables_sql[] =
     "  statement_no INTEGER, statement_id TEXT, opening_cents INTEGER,"
     "  closing_cents INTEGER, opening_date TEXT, closing_date TEXT);";
 
-/* The import of the feed tables: the same INSERT as
-** sql/import_statement.sql with the temp tables in place of
-** bank_statement() and bank_statement_balances(); account 'ACC1', EUR. */
+/* The import of the feed tables: the INSERT of sql/import_statement.sql
+** with the temp tables in place of bank_statement() and
+** bank_statement_balances(), account 'ACC1' in EUR. entries_cents is the
+** sum of the booked entries, as bank_statement_balances counts it. */
 static const char feed_import_sql[] =
     "INSERT INTO statement_import (import_id, path, format, on_mismatch,"
     "  row_kind, statement_no, statement_id, account, currency,"
-    "  opening_cents, closing_cents, opening_date, closing_date, warning,"
-    "  line_no, booking_date, value_date, amount_cents, balance_cents,"
-    "  counterparty_name, counterparty_account, memo, structured_ref,"
-    "  bank_txn_id, booked, origin)"
+    "  opening_cents, closing_cents, entries_cents, opening_date,"
+    "  closing_date, warning, line_no, booking_date, value_date,"
+    "  amount_cents, counterparty_name, counterparty_account, memo,"
+    "  structured_ref, bank_txn_id, booked, origin)"
     " WITH run AS (SELECT coalesce(max(import_id), 0) + 1 AS import_id"
     "              FROM statement_imports)"
     " SELECT run.import_id, 'feed', NULL, %Q, 'entry' AS row_kind,"
     "  e.statement_no, NULL, 'ACC1', 'EUR', NULL, NULL, NULL, NULL, NULL,"
-    "  e.line_no AS line_no,"
-    "  e.booking_date, NULL, e.amount_cents, e.amount_cents, e.name,"
-    "  e.counterparty_account, e.memo, NULL, e.bank_txn_id, e.booked,"
-    "  'line ' || e.line_no"
+    "  NULL, e.line_no AS line_no, e.booking_date, NULL, e.amount_cents,"
+    "  e.name, e.counterparty_account, e.memo, NULL, e.bank_txn_id,"
+    "  e.booked, 'line ' || e.line_no"
     " FROM run, temp.feed_entries e"
     " UNION ALL"
     " SELECT run.import_id, 'feed', NULL, %Q, 'statement', s.statement_no,"
     "  s.statement_id, 'ACC1', 'EUR', s.opening_cents, s.closing_cents,"
+    "  (SELECT coalesce(sum(amount_cents), 0) FROM temp.feed_entries e"
+    "   WHERE e.statement_no = s.statement_no AND e.booked),"
     "  s.opening_date, s.closing_date, NULL, NULL, NULL, NULL, NULL, NULL,"
-    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    "  NULL, NULL, NULL, NULL, NULL, NULL"
     " FROM run, temp.feed_statements s"
     " ORDER BY row_kind, line_no";
 
