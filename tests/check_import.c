@@ -477,12 +477,370 @@ START_TEST(test_import_rejects_undated_credit)
 }
 END_TEST
 
+/* ---- The documented statement on real files -------------------------- */
+
+/* Runs sql/import_statement.sql on db with the given parameters (NULL
+** binds NULL). Returns SQLite's result code; the message stays in db. */
+static int import_file(sqlite3 *db, const char *path, const char *format,
+                       const char *options, const char *on_mismatch)
+{
+    static const char *const names[] = {":path", ":format", ":options",
+                                        ":on_mismatch"};
+    const char *values[] = {path, format, options, on_mismatch};
+    FILE *f = fopen("../sql/import_statement.sql", "rb");
+    char text[8192];
+    size_t n;
+    sqlite3_stmt *stmt = NULL;
+    int rc;
+    int i;
+
+    ck_assert_msg(f != NULL, "cannot open ../sql/import_statement.sql");
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    ck_assert_int_lt(n, sizeof(text) - 1);
+    text[n] = '\0';
+    rc = sqlite3_prepare_v2(db, text, -1, &stmt, NULL);
+    ck_assert_msg(rc == SQLITE_OK, "prepare failed: %s", sqlite3_errmsg(db));
+    for (i = 0; i < 4; i++) {
+        int index = sqlite3_bind_parameter_index(stmt, names[i]);
+        ck_assert_msg(index > 0, "parameter %s missing", names[i]);
+        if (values[i])
+            sqlite3_bind_text(stmt, index, values[i], -1, SQLITE_STATIC);
+    }
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+}
+
+static void expect_import_ok(sqlite3 *db, const char *path, const char *options)
+{
+    int rc = import_file(db, path, NULL, options, "report");
+
+    ck_assert_msg(rc == SQLITE_OK, "import of %s failed: %s", path,
+                  sqlite3_errmsg(db));
+}
+
+/* Writes text to a file under /tmp named after name and the process id;
+** path is filled in. */
+static void write_temp_file(char path[96], const char *name, const char *text)
+{
+    FILE *f;
+
+    snprintf(path, 96, "/tmp/check_import_%ld_%s", (long)getpid(), name);
+    f = fopen(path, "w");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    ck_assert_int_eq(fputs(text, f) >= 0, 1);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* One camt.053 entry for make_camt. ref NULL: no AcctSvcrRef, so the
+** import falls back to the entry's fields. */
+struct camt_entry {
+    const char *amount;    /* decimal text, e.g. "50.00" */
+    const char *direction; /* "CRDT" or "DBIT" */
+    const char *date;      /* booking date */
+    const char *name;      /* debtor for a credit, creditor for a debit */
+    const char *memo;      /* RmtInf/Ustrd */
+    const char *ref;       /* AcctSvcrRef or NULL */
+};
+
+/* Writes a camt.053.001.02 file with one statement of account
+** NL26VAYB8060476890 (EUR) and the given entries and balances. */
+static void make_camt(char path[96], const char *name, const char *id,
+                      const char *opening, const char *closing,
+                      const struct camt_entry *entries, int n)
+{
+    sqlite3_str *xml = sqlite3_str_new(NULL);
+    char *text;
+    int i;
+
+    sqlite3_str_appendf(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+        "<BkToCstmrStmt><GrpHdr><MsgId>M-%s</MsgId>"
+        "<CreDtTm>2013-03-10T18:00:00</CreDtTm></GrpHdr>"
+        "<Stmt><Id>%s</Id><CreDtTm>2013-03-10T18:00:00</CreDtTm>"
+        "<Acct><Id><IBAN>NL26VAYB8060476890</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp>"
+        "<Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+        "<Dt><Dt>2013-02-28</Dt></Dt></Bal>"
+        "<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp>"
+        "<Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+        "<Dt><Dt>2013-03-10</Dt></Dt></Bal>\n",
+        id, id, opening, closing);
+    for (i = 0; i < n; i++) {
+        const struct camt_entry *e = &entries[i];
+        int credit = strcmp(e->direction, "CRDT") == 0;
+        sqlite3_str_appendf(
+            xml,
+            "<Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>%s</CdtDbtInd>"
+            "<Sts>BOOK</Sts><BookgDt><Dt>%s</Dt></BookgDt>"
+            "<ValDt><Dt>%s</Dt></ValDt>",
+            e->amount, e->direction, e->date, e->date);
+        if (e->ref)
+            sqlite3_str_appendf(xml, "<AcctSvcrRef>%s</AcctSvcrRef>", e->ref);
+        sqlite3_str_appendf(
+            xml,
+            "<NtryDtls><TxDtls><RltdPties><%s><Nm>%s</Nm></%s></RltdPties>"
+            "<RmtInf><Ustrd>%s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n",
+            credit ? "Dbtr" : "Cdtr", e->name, credit ? "Dbtr" : "Cdtr",
+            e->memo);
+    }
+    sqlite3_str_appendall(xml, "</Stmt></BkToCstmrStmt></Document>\n");
+    text = sqlite3_str_finish(xml);
+    ck_assert_ptr_nonnull(text);
+    write_temp_file(path, name, text);
+    sqlite3_free(text);
+}
+
+/* The sample has two statements of one account: 8.85 in, then 7.00 out. */
+START_TEST(test_import_camt_sample_twice)
+{
+    sqlite3 *db = open_import();
+    const char *sample = "data/statements/camt/camt053.v2.multi.statement.xml";
+
+    expect_import_ok(db, sample, NULL);
+    expect_import_ok(db, sample, NULL);
+    expect_sql(db,
+               "SELECT received_date, amount_cents, currency, reference,"
+               " source FROM payments",
+               "2014-12-31|885|EUR|Transaction Description 1|bank");
+    expect_sql(db,
+               "SELECT import_id, format, lines_read, payments_imported,"
+               " duplicates, debits, balance_check"
+               " FROM statement_import_log ORDER BY import_id",
+               "1|camt.053|2|1|0|1|ok\n2|camt.053|2|0|1|1|ok");
+    /* 18.15 + 8.85 = 27.00, then 27.00 - 7.00 = 20.00; the second
+    ** statement opens where the first closed. */
+    expect_sql(db,
+               "SELECT statement_no, opening_cents, entries_cents,"
+               " closing_cents, result FROM statement_balance_check"
+               " WHERE import_id = 1",
+               "1|1815|885|2700|ok\n2|2700|-700|2000|ok");
+    expect_sql(db,
+               "SELECT result FROM statement_balance_continuity"
+               " ORDER BY statement_id",
+               "first\nok");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Without bank references: two equal 50.00 payments from Acme on March 1
+** are both kept, also when the file is imported again. */
+START_TEST(test_import_camt_equal_payments)
+{
+    static const struct camt_entry entries[] = {
+        {"50.00", "CRDT", "2013-03-01", "ACME", "INV-1", NULL},
+        {"50.00", "CRDT", "2013-03-01", "ACME", "INV-1", NULL},
+        {"12.00", "CRDT", "2013-03-01", "Beta", "INV-2", NULL},
+    };
+    sqlite3 *db = open_import();
+    char path[96];
+
+    /* 100.00 + 50.00 + 50.00 + 12.00 = 212.00 */
+    make_camt(path, "equal.xml", "S-1", "100.00", "212.00", entries, 3);
+    expect_import_ok(db, path, NULL);
+    expect_import_ok(db, path, NULL);
+    expect_sql(db,
+               "SELECT payer_name, amount_cents,"
+               " json_extract(external_id, '$[6]') FROM payments"
+               " ORDER BY payment_id",
+               "ACME|5000|1\nACME|5000|2\nBeta|1200|1");
+    expect_sql(db,
+               "SELECT payments_imported, duplicates, balance_check"
+               " FROM statement_import_log ORDER BY import_id",
+               "3|0|ok\n0|3|ok");
+    unlink(path);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Two statements that both contain March 2 (whole): the second adds only
+** March 3. March 2 has two equal payments in both files. */
+START_TEST(test_import_camt_overlap)
+{
+    static const struct camt_entry first[] = {
+        {"10.00", "CRDT", "2013-03-01", "ACME", "INV-1", NULL},
+        {"20.00", "CRDT", "2013-03-02", "Beta", "INV-2", NULL},
+        {"20.00", "CRDT", "2013-03-02", "Beta", "INV-2", NULL},
+        {"5.00", "DBIT", "2013-03-02", "Bank", "fees", NULL},
+    };
+    static const struct camt_entry second[] = {
+        {"20.00", "CRDT", "2013-03-02", "Beta", "INV-2", NULL},
+        {"20.00", "CRDT", "2013-03-02", "Beta", "INV-2", NULL},
+        {"5.00", "DBIT", "2013-03-02", "Bank", "fees", NULL},
+        {"30.00", "CRDT", "2013-03-03", "Gamma", "INV-3", NULL},
+    };
+    sqlite3 *db = open_import();
+    char path_first[96];
+    char path_second[96];
+
+    /* 0 + 10 + 20 + 20 - 5 = 45.00; from 10.00: + 20 + 20 - 5 + 30 = 75.00 */
+    make_camt(path_first, "first.xml", "S-1", "0.00", "45.00", first, 4);
+    make_camt(path_second, "second.xml", "S-2", "10.00", "75.00", second, 4);
+    expect_import_ok(db, path_first, NULL);
+    expect_import_ok(db, path_second, NULL);
+    expect_sql(db,
+               "SELECT import_id, payments_imported, duplicates, debits"
+               " FROM statement_import_log ORDER BY import_id",
+               "1|3|0|1\n2|1|2|1");
+    expect_sql(db, "SELECT count(*), sum(amount_cents) FROM payments",
+               "4|8000");
+    unlink(path_first);
+    unlink(path_second);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* OFX gives every transaction a FITID: the overlap is found by it even
+** where the bank wrote the memo differently the second time. */
+START_TEST(test_import_ofx_overlap_by_fitid)
+{
+    static const char head[] =
+        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\n"
+        "ENCODING:USASCII\nCHARSET:1252\nCOMPRESSION:NONE\n"
+        "OLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+        "<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>0<STMTRS><CURDEF>USD"
+        "<BANKACCTFROM><BANKID>121<ACCTID>555-1<ACCTTYPE>CHECKING"
+        "</BANKACCTFROM><BANKTRANLIST>"
+        "<DTSTART>20130301<DTEND>20130331\n";
+    static const char tail[] =
+        "</BANKTRANLIST><LEDGERBAL><BALAMT>0.00<DTASOF>20130331"
+        "</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n";
+    sqlite3 *db = open_import();
+    char path_a[96];
+    char path_b[96];
+    char *text;
+
+    text = sqlite3_mprintf(
+        "%s<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130301<TRNAMT>10.00"
+        "<FITID>F1<NAME>ACME<MEMO>INV-1</STMTTRN>"
+        "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130302<TRNAMT>20.00"
+        "<FITID>F2<NAME>Beta<MEMO>INV-2</STMTTRN>%s",
+        head, tail);
+    write_temp_file(path_a, "a.ofx", text);
+    sqlite3_free(text);
+    text = sqlite3_mprintf(
+        "%s<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130302<TRNAMT>20.00"
+        "<FITID>F2<NAME>BETA LTD<MEMO>INVOICE 2</STMTTRN>"
+        "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130303<TRNAMT>30.00"
+        "<FITID>F3<NAME>Gamma<MEMO>INV-3</STMTTRN>%s",
+        head, tail);
+    write_temp_file(path_b, "b.ofx", text);
+    sqlite3_free(text);
+
+    expect_import_ok(db, path_a, NULL);
+    expect_import_ok(db, path_b, NULL);
+    expect_sql(db,
+               "SELECT external_id, amount_cents, payer_name FROM payments"
+               " ORDER BY payment_id",
+               "555-1:F1|1000|ACME\n555-1:F2|2000|Beta\n555-1:F3|3000|Gamma");
+    unlink(path_a);
+    unlink(path_b);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Two good transactions, then one whose date does not exist: the reader
+** fails and nothing of the file is imported, nor is the import logged. */
+START_TEST(test_import_damaged_file_adds_nothing)
+{
+    sqlite3 *db = open_import();
+    char path[96];
+
+    expect_import_ok(db, "data/statements/camt/camt053.v2.multi.statement.xml",
+                     NULL);
+    write_temp_file(
+        path, "damaged.ofx",
+        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n"
+        "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD"
+        "<BANKACCTFROM><BANKID>121<ACCTID>555-1</BANKACCTFROM>"
+        "<BANKTRANLIST>"
+        "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130301<TRNAMT>10.00"
+        "<FITID>F1<NAME>ACME</STMTTRN>"
+        "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130302<TRNAMT>20.00"
+        "<FITID>F2<NAME>Beta</STMTTRN>"
+        "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130230<TRNAMT>30.00"
+        "<FITID>F3<NAME>Gamma</STMTTRN>"
+        "</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n");
+    ck_assert_int_ne(import_file(db, path, NULL, NULL, "report"), SQLITE_OK);
+    ck_assert_ptr_nonnull(strstr(sqlite3_errmsg(db), "20130230"));
+    /* Only the first import's payment and log entry are there. */
+    expect_sql(db,
+               "SELECT (SELECT count(*) FROM payments),"
+               " (SELECT count(*) FROM statement_imports),"
+               " (SELECT count(*) FROM statement_lines),"
+               " (SELECT count(*) FROM outbox)",
+               "1|1|2|1");
+    unlink(path);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The sample's closing balance is 27.05 where 18.15 + 8.85 = 27.00. */
+START_TEST(test_import_sample_mismatch)
+{
+    sqlite3 *db = open_import();
+    const char *sample = "data/statements/camt/camt053.v2.five.decimals.xml";
+
+    ck_assert_int_ne(import_file(db, sample, NULL, NULL, "reject"), SQLITE_OK);
+    ck_assert_ptr_nonnull(
+        strstr(sqlite3_errmsg(db), "differs from the closing balance"));
+    expect_sql(db, "SELECT count(*) FROM payments", "0");
+    expect_import_ok(db, sample, NULL);
+    expect_sql(db,
+               "SELECT difference_cents, result FROM statement_balance_check",
+               "-5|mismatch");
+    expect_sql(db,
+               "SELECT balance_check, payments_imported"
+               " FROM statement_import_log",
+               "mismatch|1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* An imported payment is a payment like any other: it waits in
+** unreconciled_payments, takes an allocation and reaches the outbox. */
+START_TEST(test_import_payment_reconciles)
+{
+    static const struct camt_entry entries[] = {
+        {"120.00", "CRDT", "2013-03-01", "ACME", "INV-1", "R1"},
+    };
+    sqlite3 *db = open_import();
+    char path[96];
+
+    harness_exec(db, "INSERT INTO customers (customer_id, code, name)"
+                     " VALUES (1, 'C1', 'Acme');"
+                     "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     "  issue_date, due_date, total_cents, currency)"
+                     " VALUES (1, 'INV-1', 1, '2013-02-01', '2013-03-03',"
+                     "  12000, 'EUR');");
+    make_camt(path, "pay.xml", "S-1", "0.00", "120.00", entries, 1);
+    expect_import_ok(db, path, NULL);
+    expect_sql(db,
+               "SELECT payment_id, reference, unallocated_cents"
+               " FROM unreconciled_payments",
+               "1|INV-1|12000");
+    harness_exec(db, "UPDATE payments SET customer_id = 1;"
+                     "INSERT INTO allocations (invoice_id, payment_id,"
+                     " amount_cents, method) VALUES (1, 1, 12000, 'auto')");
+    expect_sql(db, "SELECT count(*) FROM unreconciled_payments", "0");
+    expect_sql(db, "SELECT status FROM invoices", "paid");
+    expect_sql(db, "SELECT event FROM outbox WHERE seq > 1 ORDER BY seq",
+               "payment_received\npayment_changed\nallocation_made");
+    unlink(path);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
     Suite *s = suite_create("import");
     TCase *keys = tcase_create("keys");
     TCase *balances = tcase_create("balances");
     TCase *atomic = tcase_create("atomic");
+    TCase *files = tcase_create("files");
 
     tcase_add_test(keys, test_import_equal_payments_kept);
     tcase_add_test(keys, test_import_twice_adds_nothing);
@@ -503,5 +861,14 @@ Suite *import_suite(void)
     tcase_add_test(atomic, test_import_rejects_unknown_row_kind);
     tcase_add_test(atomic, test_import_rejects_undated_credit);
     suite_add_tcase(s, atomic);
+
+    tcase_add_test(files, test_import_camt_sample_twice);
+    tcase_add_test(files, test_import_camt_equal_payments);
+    tcase_add_test(files, test_import_camt_overlap);
+    tcase_add_test(files, test_import_ofx_overlap_by_fitid);
+    tcase_add_test(files, test_import_damaged_file_adds_nothing);
+    tcase_add_test(files, test_import_sample_mismatch);
+    tcase_add_test(files, test_import_payment_reconciles);
+    suite_add_tcase(s, files);
     return s;
 }
