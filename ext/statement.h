@@ -118,6 +118,16 @@ struct statement_entry *statement_add_entry(struct statement_file *file);
 ** of memory. */
 char *statement_strdup(const char *text, int n);
 
+/*
+** Reads the file at path and parses it into file, which must be zeroed,
+** with the reader of format (a name bank_statement accepts, any case; NULL
+** to detect it) given options (may be NULL). Returns SQLITE_OK, or
+** SQLITE_NOMEM, or SQLITE_ERROR with *err_out set (caller frees with
+** sqlite3_free()); on failure file is left empty.
+*/
+int statement_load(const char *path, const char *format, const char *options,
+                   struct statement_file *file, char **err_out);
+
 /* Returns the format name bank_statement detects for size bytes of data
 ** ("camt", "ofx" or "mt940"; a static string), or NULL when the content
 ** matches none. CSV is never detected. */

@@ -74,6 +74,7 @@ SQLITE_EXTENSION_INIT3
 #include "currency.h"
 #include "dates.h"
 #include "statement.h"
+#include "statement_camt.h"
 
 #define CAMT_NS_PREFIX "urn:iso:std:iso:20022:tech:xsd:camt.05"
 
@@ -83,38 +84,6 @@ typedef const xmlError camt_xml_error;
 #else
 typedef xmlError camt_xml_error;
 #endif
-
-/* A balance of the statement being read, kept until the statement ends
-** because its currency is checked against the account's. */
-struct camt_balance {
-    int present;         /* 1 when the file gives it */
-    int bal_number;      /* n of Bal[n] in the statement */
-    sqlite3_int64 cents; /* signed, in the minor units of currency */
-    char currency[4];    /* the Amt Ccy attribute */
-    int date;            /* day number or STATEMENT_NO_DATE */
-};
-
-/* The reading state of one file. */
-struct camt_state {
-    struct statement_file *file; /* the output */
-    const char *path;            /* for messages, borrowed */
-    char **err_out;              /* where the first error goes */
-    xmlTextReaderPtr reader;     /* the libxml2 stream */
-    const char *data;            /* the whole file, borrowed */
-    size_t size;
-    int is_054;                   /* 1 camt.054 (Ntfctn), 0 camt.053 (Stmt) */
-    int split_batches;            /* 'batch=split' */
-    int statement_number;         /* n of Stmt[n], 0 before the first */
-    int entry_number;             /* n of Ntry[n] within the statement */
-    int bal_number;               /* n of Bal[n] within the statement */
-    char account_currency[4];     /* Acct/Ccy, or "" */
-    char first_entry_currency[4]; /* Ccy of the statement's first Ntry */
-    struct camt_balance opening;  /* OPBD */
-    struct camt_balance previous_closing; /* PRCD, the opening fallback */
-    struct camt_balance closing;          /* CLBD */
-    char xml_message[256];                /* first libxml2 error, or "" */
-    int xml_line;                         /* its line */
-};
 
 /* Returns the name of the statement element of the message. */
 static const char *camt_statement_tag(const struct camt_state *st)
@@ -173,14 +142,14 @@ static void camt_on_generic_error(void *user, const char *format, ...)
 */
 
 /* Returns 1 when node is an element with the local name name. */
-static int camt_is(const xmlNode *node, const char *name)
+int camt_is(const xmlNode *node, const char *name)
 {
     return node != NULL && node->type == XML_ELEMENT_NODE &&
            strcmp((const char *)node->name, name) == 0;
 }
 
 /* Returns the first child element of node named name, or NULL. */
-static xmlNode *camt_child(const xmlNode *node, const char *name)
+xmlNode *camt_child(const xmlNode *node, const char *name)
 {
     xmlNode *child;
 
@@ -193,7 +162,7 @@ static xmlNode *camt_child(const xmlNode *node, const char *name)
 }
 
 /* Follows a path of child names ("Id", "IBAN", NULL) from node. */
-static xmlNode *camt_find(const xmlNode *node, const char *const *names)
+xmlNode *camt_find(const xmlNode *node, const char *const *names)
 {
     xmlNode *found = (xmlNode *)node;
 
@@ -201,9 +170,6 @@ static xmlNode *camt_find(const xmlNode *node, const char *const *names)
         found = camt_child(found, *names);
     return found;
 }
-
-#define CAMT_FIND(node, ...)                                                   \
-    camt_find((node), (const char *const[]){__VA_ARGS__, NULL})
 
 /* Appends node's path below the statement child top to out, e.g.
 ** "/NtryDtls/TxDtls[2]/Amt": [k] only where the name repeats. */
@@ -235,8 +201,8 @@ static void camt_append_subpath(sqlite3_str *out, const xmlNode *top,
 ** statement itself). Stmt, Ntry and Bal are numbered from counters because
 ** the streaming reader has already freed their earlier siblings.
 */
-static char *camt_path(const struct camt_state *st, const xmlNode *top,
-                       const xmlNode *node)
+char *camt_path(const struct camt_state *st, const xmlNode *top,
+                const xmlNode *node)
 {
     sqlite3_str *out = sqlite3_str_new(NULL);
 
@@ -256,8 +222,8 @@ static char *camt_path(const struct camt_state *st, const xmlNode *top,
 /* Sets the error "bank_statement: '<path>': line <n>: element <element
 ** path>: <reason>" and returns SQLITE_ERROR (SQLITE_NOMEM when out of
 ** memory). */
-static int camt_fail(struct camt_state *st, const xmlNode *top,
-                     const xmlNode *node, const char *format, ...)
+int camt_fail(struct camt_state *st, const xmlNode *top, const xmlNode *node,
+              const char *format, ...)
 {
     char *element = camt_path(st, top, node);
     char *reason;
@@ -288,7 +254,7 @@ static int camt_is_space(char c)
 /* Copies the text of node (its text and CDATA children) with surrounding
 ** white space removed into buf of cap bytes. Returns the length, or -1
 ** when it does not fit. */
-static int camt_text(const xmlNode *node, char *buf, int cap)
+int camt_text(const xmlNode *node, char *buf, int cap)
 {
     const xmlNode *child;
     int n = 0;
@@ -316,7 +282,7 @@ static int camt_text(const xmlNode *node, char *buf, int cap)
 
 /* Appends node's trimmed text to out, after a ' ' when out already has
 ** text. A NULL node appends nothing. Returns SQLITE_OK or SQLITE_NOMEM. */
-static int camt_append_text(sqlite3_str *out, const xmlNode *node)
+int camt_append_text(sqlite3_str *out, const xmlNode *node)
 {
     const xmlNode *child;
     sqlite3_str *text;
@@ -351,7 +317,7 @@ static int camt_append_text(sqlite3_str *out, const xmlNode *node)
 /* Stores the text finish() gives from out into *text_out (NULL when
 ** empty), unless *text_out is already set. Returns SQLITE_OK or
 ** SQLITE_NOMEM. */
-static int camt_take_text(sqlite3_str *out, char **text_out)
+int camt_take_text(sqlite3_str *out, char **text_out)
 {
     int rc = sqlite3_str_errcode(out);
     char *text = sqlite3_str_finish(out);
@@ -369,7 +335,7 @@ static int camt_take_text(sqlite3_str *out, char **text_out)
 
 /* Stores node's trimmed text into *text_out (NULL when node is NULL or its
 ** text is empty) unless *text_out is already set. */
-static int camt_set_text(const xmlNode *node, char **text_out)
+int camt_set_text(const xmlNode *node, char **text_out)
 {
     sqlite3_str *out;
 
@@ -420,9 +386,8 @@ static int camt_too_many_decimals(const char *text, int n, int digits)
 ** minor units of its currency, negated when negative. currency_out gets
 ** the code. Errors name the element below top.
 */
-static int camt_amount(struct camt_state *st, const xmlNode *top,
-                       const xmlNode *amt, int negative,
-                       sqlite3_int64 *cents_out, char currency_out[4])
+int camt_amount(struct camt_state *st, const xmlNode *top, const xmlNode *amt,
+                int negative, sqlite3_int64 *cents_out, char currency_out[4])
 {
     const char *currency = camt_attribute(amt, "Ccy");
     char text[64];
@@ -460,8 +425,8 @@ static int camt_amount(struct camt_state *st, const xmlNode *top,
 }
 
 /* Reads parent's CdtDbtInd into *negative_out: 1 for DBIT, 0 for CRDT. */
-static int camt_direction(struct camt_state *st, const xmlNode *top,
-                          const xmlNode *parent, int *negative_out)
+int camt_direction(struct camt_state *st, const xmlNode *top,
+                   const xmlNode *parent, int *negative_out)
 {
     const xmlNode *indicator = camt_child(parent, "CdtDbtInd");
     char text[16];
@@ -495,8 +460,8 @@ static int camt_date_shape(const char *text)
 ** its Dt child (YYYY-MM-DD, maybe with a zone) or DtTm child (the date part
 ** as written) into *days_out.
 */
-static int camt_date(struct camt_state *st, const xmlNode *top,
-                     const xmlNode *holder, int *days_out)
+int camt_date(struct camt_state *st, const xmlNode *top, const xmlNode *holder,
+              int *days_out)
 {
     const xmlNode *value = camt_child(holder, "Dt");
     int is_datetime = value == NULL;
@@ -686,344 +651,6 @@ static int camt_start_statement(struct camt_state *st)
     memset(&st->previous_closing, 0, sizeof(st->previous_closing));
     memset(&st->closing, 0, sizeof(st->closing));
     return statement_add_info(st->file) ? SQLITE_OK : SQLITE_NOMEM;
-}
-
-/* ---------------------------------------------------------------------
-** Entries (Ntry) and their transactions (TxDtls).
-*/
-
-/* The values every row made from one Ntry shares. */
-struct camt_ntry {
-    const xmlNode *node; /* the Ntry element */
-    sqlite3_int64 cents; /* signed amount of the whole entry */
-    char currency[4];    /* Amt Ccy */
-    int negative;        /* 1 for DBIT */
-    int reversal;        /* RvslInd true */
-    int pending;         /* status other than BOOK */
-    int booking_date;    /* day number or STATEMENT_NO_DATE */
-    int value_date;      /* day number or STATEMENT_NO_DATE */
-    int tx_count;        /* TxDtls elements in all its NtryDtls */
-};
-
-/* Returns the TxDtls after prev (the first when prev is NULL) across all
-** NtryDtls of ntry, or NULL after the last. */
-static const xmlNode *camt_next_tx(const xmlNode *ntry, const xmlNode *prev)
-{
-    const xmlNode *details = prev ? prev->parent : camt_child(ntry, "NtryDtls");
-    const xmlNode *tx =
-        prev ? prev->next : (details ? details->children : NULL);
-
-    while (details != NULL) {
-        for (; tx != NULL; tx = tx->next)
-            if (camt_is(tx, "TxDtls"))
-                return tx;
-        do
-            details = details->next;
-        while (details != NULL && !camt_is(details, "NtryDtls"));
-        tx = details ? details->children : NULL;
-    }
-    return NULL;
-}
-
-/* Reads Sts (text, or Sts/Cd from version 08) into *pending_out. */
-static int camt_status(struct camt_state *st, const xmlNode *ntry,
-                       int *pending_out)
-{
-    const xmlNode *status = camt_child(ntry, "Sts");
-    const xmlNode *code = camt_child(status, "Cd");
-    char text[16];
-
-    if (status == NULL)
-        return camt_fail(st, ntry, ntry, "missing Sts");
-    if (camt_text(code ? code : status, text, sizeof(text)) < 0)
-        text[0] = '\0';
-    if (strcmp(text, "BOOK") == 0) {
-        *pending_out = 0;
-        return SQLITE_OK;
-    }
-    if (strcmp(text, "PDNG") == 0 || strcmp(text, "INFO") == 0 ||
-        strcmp(text, "FUTR") == 0) {
-        *pending_out = 1;
-        return SQLITE_OK;
-    }
-    return camt_fail(st, ntry, code ? code : status,
-                     "status '%s' is not BOOK, PDNG, INFO or FUTR", text);
-}
-
-/* Reads what every row of the entry shares into base. */
-static int camt_read_ntry(struct camt_state *st, const xmlNode *ntry,
-                          struct camt_ntry *base)
-{
-    const xmlNode *amount = camt_child(ntry, "Amt");
-    const xmlNode *reversal = camt_child(ntry, "RvslInd");
-    const xmlNode *booking = camt_child(ntry, "BookgDt");
-    const xmlNode *value = camt_child(ntry, "ValDt");
-    const xmlNode *tx;
-    char text[16];
-    int rc;
-
-    memset(base, 0, sizeof(*base));
-    base->node = ntry;
-    base->booking_date = STATEMENT_NO_DATE;
-    base->value_date = STATEMENT_NO_DATE;
-    if (amount == NULL)
-        return camt_fail(st, ntry, ntry, "missing Amt");
-    rc = camt_direction(st, ntry, ntry, &base->negative);
-    if (rc == SQLITE_OK)
-        rc = camt_amount(st, ntry, amount, base->negative, &base->cents,
-                         base->currency);
-    if (rc == SQLITE_OK)
-        rc = camt_status(st, ntry, &base->pending);
-    if (rc == SQLITE_OK && booking != NULL)
-        rc = camt_date(st, ntry, booking, &base->booking_date);
-    if (rc == SQLITE_OK && value != NULL)
-        rc = camt_date(st, ntry, value, &base->value_date);
-    if (reversal != NULL && camt_text(reversal, text, sizeof(text)) > 0)
-        base->reversal = strcmp(text, "true") == 0 || strcmp(text, "1") == 0;
-    for (tx = camt_next_tx(ntry, NULL); tx != NULL; tx = camt_next_tx(ntry, tx))
-        base->tx_count++;
-    return rc;
-}
-
-/* Returns the name element of a party: Nm, Pty/Nm (version 08) or, for a
-** bank, Agt/FinInstnId/Nm. */
-static const xmlNode *camt_party_name(const xmlNode *party)
-{
-    const xmlNode *name = camt_child(party, "Nm");
-
-    if (name == NULL)
-        name = CAMT_FIND(party, "Pty", "Nm");
-    if (name == NULL)
-        name = CAMT_FIND(party, "Agt", "FinInstnId", "Nm");
-    return name;
-}
-
-/* Sets the counterparty of the row from tx: the debtor side (the payer)
-** when debtor is 1, else the creditor side (the payee). */
-static int camt_fill_parties(const xmlNode *tx, struct statement_entry *e,
-                             int debtor)
-{
-    const xmlNode *parties = camt_child(tx, "RltdPties");
-    const xmlNode *name;
-    const xmlNode *account;
-    int rc;
-
-    if (parties == NULL)
-        return SQLITE_OK;
-    name = camt_party_name(camt_child(parties, debtor ? "Dbtr" : "Cdtr"));
-    if (name == NULL)
-        name = camt_party_name(
-            camt_child(parties, debtor ? "UltmtDbtr" : "UltmtCdtr"));
-    account = camt_child(parties, debtor ? "DbtrAcct" : "CdtrAcct");
-    rc = camt_set_text(name, &e->counterparty_name);
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(CAMT_FIND(account, "Id", "IBAN"),
-                           &e->counterparty_account);
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(CAMT_FIND(account, "Id", "Othr", "Id"),
-                           &e->counterparty_account);
-    return rc;
-}
-
-/* Appends the Ustrd lines of tx to memo and its creditor references to
-** refs (when refs is not NULL). */
-static int camt_append_remittance(sqlite3_str *memo, sqlite3_str *refs,
-                                  const xmlNode *tx)
-{
-    const xmlNode *child;
-    int rc = SQLITE_OK;
-
-    child = camt_child(tx, "RmtInf");
-    for (child = child ? child->children : NULL;
-         child != NULL && rc == SQLITE_OK; child = child->next) {
-        if (camt_is(child, "Ustrd"))
-            rc = camt_append_text(memo, child);
-        else if (refs != NULL && camt_is(child, "Strd"))
-            rc = camt_append_text(refs, CAMT_FIND(child, "CdtrRefInf", "Ref"));
-    }
-    return rc;
-}
-
-/* Sets the references of the row from tx's Refs. */
-static int camt_fill_refs(const xmlNode *tx, struct statement_entry *e)
-{
-    const xmlNode *refs = camt_child(tx, "Refs");
-    const xmlNode *end_to_end = camt_child(refs, "EndToEndId");
-    char text[16];
-    int rc = SQLITE_OK;
-
-    /* NOTPROVIDED is the placeholder SEPA payers send for "no id". */
-    if (end_to_end != NULL &&
-        !(camt_text(end_to_end, text, sizeof(text)) >= 0 &&
-          strcmp(text, "NOTPROVIDED") == 0))
-        rc = camt_set_text(end_to_end, &e->end_to_end_id);
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(camt_child(refs, "AcctSvcrRef"), &e->bank_txn_id);
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(camt_child(refs, "TxId"), &e->bank_txn_id);
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(camt_child(refs, "UETR"), &e->bank_txn_id);
-    return rc;
-}
-
-/* Sets counterparty, references and remittance of the row from one
-** transaction tx; debtor as in camt_fill_parties. */
-static int camt_fill_tx(const xmlNode *tx, struct statement_entry *e,
-                        int debtor)
-{
-    sqlite3_str *memo = sqlite3_str_new(NULL);
-    sqlite3_str *refs = sqlite3_str_new(NULL);
-    int rc = camt_append_remittance(memo, refs, tx);
-    int rc2;
-
-    rc2 = camt_take_text(memo, &e->memo);
-    if (rc == SQLITE_OK)
-        rc = rc2;
-    rc2 = camt_take_text(refs, &e->structured_ref);
-    if (rc == SQLITE_OK)
-        rc = rc2;
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(camt_child(tx, "AddtlTxInf"), &e->memo);
-    if (rc == SQLITE_OK)
-        rc = camt_fill_parties(tx, e, debtor);
-    if (rc == SQLITE_OK)
-        rc = camt_fill_refs(tx, e);
-    return rc;
-}
-
-/* Returns 1 when the counterparty of a row is the debtor (the payer): for
-** a credit, unless it is a reversal, which keeps the parties of the
-** original payment in the other direction. */
-static int camt_counterparty_is_debtor(int negative, int reversal)
-{
-    return negative == reversal;
-}
-
-/* Appends a row for the entry, filled with the values all its rows share.
-** origin_node is the element the row comes from. Returns the row, or NULL
-** when out of memory; it is valid until the next statement_add_entry. */
-static struct statement_entry *camt_add_row(struct camt_state *st,
-                                            const struct camt_ntry *base,
-                                            const xmlNode *origin_node,
-                                            const char currency[4])
-{
-    struct statement_entry *e = statement_add_entry(st->file);
-
-    if (e == NULL)
-        return NULL;
-    e->booking_date = base->booking_date;
-    e->value_date = base->value_date;
-    e->pending = base->pending;
-    e->tx_count = base->tx_count;
-    e->currency = statement_strdup(currency, -1);
-    e->origin = camt_path(st, base->node, origin_node);
-    if (e->currency == NULL || e->origin == NULL)
-        return NULL;
-    return e;
-}
-
-/* Sets the bank id of a row from Ntry/AcctSvcrRef, else Ntry/NtryRef. */
-static int camt_fill_entry_refs(const struct camt_ntry *base,
-                                struct statement_entry *e)
-{
-    int rc =
-        camt_set_text(camt_child(base->node, "AcctSvcrRef"), &e->bank_txn_id);
-
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(camt_child(base->node, "NtryRef"), &e->bank_txn_id);
-    return rc;
-}
-
-/* Emits one row for the whole entry (see the header for what a batch
-** entry's row holds). */
-static int camt_emit_entry(struct camt_state *st, const struct camt_ntry *base)
-{
-    struct statement_entry *e =
-        camt_add_row(st, base, base->node, base->currency);
-    const xmlNode *tx;
-    int rc;
-
-    if (e == NULL)
-        return SQLITE_NOMEM;
-    e->amount_cents = base->cents;
-    rc = camt_fill_entry_refs(base, e);
-    if (rc == SQLITE_OK && base->tx_count == 1)
-        rc = camt_fill_tx(
-            camt_next_tx(base->node, NULL), e,
-            camt_counterparty_is_debtor(base->negative, base->reversal));
-    if (rc == SQLITE_OK && base->tx_count > 1) {
-        sqlite3_str *memo = sqlite3_str_new(NULL);
-        for (tx = camt_next_tx(base->node, NULL); tx != NULL && rc == SQLITE_OK;
-             tx = camt_next_tx(base->node, tx))
-            rc = camt_append_remittance(memo, NULL, tx);
-        if (camt_take_text(memo, &e->memo) != SQLITE_OK)
-            rc = SQLITE_NOMEM;
-    }
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(camt_child(base->node, "AddtlNtryInf"), &e->memo);
-    return rc;
-}
-
-/* Emits the index-th transaction tx of a batch entry as its own row. */
-static int camt_emit_tx(struct camt_state *st, const struct camt_ntry *base,
-                        const xmlNode *tx, int index)
-{
-    const xmlNode *amount = camt_child(tx, "Amt");
-    struct statement_entry *e;
-    sqlite3_int64 cents;
-    char currency[4];
-    int negative = base->negative;
-    int rc = SQLITE_OK;
-
-    if (amount == NULL)
-        amount = CAMT_FIND(tx, "AmtDtls", "TxAmt", "Amt");
-    if (amount == NULL)
-        return camt_fail(st, base->node, tx,
-                         "batch transaction without Amt or AmtDtls/TxAmt; "
-                         "read the file with 'batch=entry'");
-    if (camt_child(tx, "CdtDbtInd") != NULL)
-        rc = camt_direction(st, base->node, tx, &negative);
-    if (rc == SQLITE_OK)
-        rc = camt_amount(st, base->node, amount, negative, &cents, currency);
-    if (rc != SQLITE_OK)
-        return rc;
-    e = camt_add_row(st, base, tx, currency);
-    if (e == NULL)
-        return SQLITE_NOMEM;
-    e->amount_cents = cents;
-    e->tx_index = index;
-    e->entry_amount_cents = base->cents;
-    e->entry_currency = statement_strdup(base->currency, -1);
-    if (e->entry_currency == NULL)
-        return SQLITE_NOMEM;
-    rc = camt_fill_tx(tx, e,
-                      camt_counterparty_is_debtor(negative, base->reversal));
-    if (rc == SQLITE_OK)
-        rc = camt_fill_entry_refs(base, e);
-    if (rc == SQLITE_OK)
-        rc = camt_set_text(camt_child(base->node, "AddtlNtryInf"), &e->memo);
-    return rc;
-}
-
-/* Reads one Ntry into one row, or one row per transaction of a batch
-** with 'batch=split'. */
-static int camt_read_entry(struct camt_state *st, const xmlNode *ntry)
-{
-    struct camt_ntry base;
-    const xmlNode *tx;
-    int index = 0;
-    int rc = camt_read_ntry(st, ntry, &base);
-
-    if (rc != SQLITE_OK)
-        return rc;
-    if (st->first_entry_currency[0] == '\0')
-        memcpy(st->first_entry_currency, base.currency, 4);
-    if (!st->split_batches || base.tx_count < 2)
-        return camt_emit_entry(st, &base);
-    for (tx = camt_next_tx(ntry, NULL); tx != NULL && rc == SQLITE_OK;
-         tx = camt_next_tx(ntry, tx))
-        rc = camt_emit_tx(st, &base, tx, ++index);
-    return rc;
 }
 
 /* ---------------------------------------------------------------------

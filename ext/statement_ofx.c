@@ -60,6 +60,7 @@
 */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <sqlite3ext.h>
@@ -68,6 +69,7 @@ SQLITE_EXTENSION_INIT3
 #include "currency.h"
 #include "dates.h"
 #include "statement.h"
+#include "utf8.h"
 
 #define OFX_MAX_DEPTH 64
 #define OFX_MAX_TAG 64
@@ -232,46 +234,15 @@ static const unsigned short ofx_cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
-/* Returns the length of the UTF-8 sequence at s (n bytes left), or 0 when
-** it is not valid UTF-8 (overlong forms, surrogates and code points past
-** U+10FFFF included). */
-static int ofx_utf8_length(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    unsigned cp;
-    int len;
-    int i;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return len;
-}
-
 /* Returns the offset of the first byte that is not valid UTF-8, or n. */
 static size_t ofx_first_invalid_utf8(const char *s, size_t n)
 {
     size_t i = 0;
+    uint32_t code_point;
 
     while (i < n) {
-        int len = ofx_utf8_length((const unsigned char *)s + i, n - i);
+        int len = utf8_decode((const unsigned char *)s + i,
+                              n - i < 4 ? (int)(n - i) : 4, &code_point);
         if (len == 0)
             return i;
         i += (size_t)len;
@@ -279,32 +250,13 @@ static size_t ofx_first_invalid_utf8(const char *s, size_t n)
     return n;
 }
 
-/* Appends code point cp as UTF-8. */
-static void ofx_append_code_point(sqlite3_str *out, unsigned cp)
+/* Appends code point cp (at most U+10FFFF) as UTF-8. */
+static void ofx_append_code_point(sqlite3_str *out, uint32_t cp)
 {
-    char buf[4];
-    int n;
+    unsigned char buf[4];
+    int n = utf8_encode(cp, buf);
 
-    if (cp < 0x80) {
-        buf[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        buf[0] = (char)(0xC0 | (cp >> 6));
-        buf[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        buf[0] = (char)(0xE0 | (cp >> 12));
-        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        buf[0] = (char)(0xF0 | (cp >> 18));
-        buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    sqlite3_str_append(out, buf, n);
+    sqlite3_str_append(out, (const char *)buf, n);
 }
 
 /* Appends the n raw bytes at s, converted from windows-1252 when the file
@@ -359,7 +311,7 @@ static size_t ofx_append_entity(sqlite3_str *out, const char *s, size_t n)
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
             i == (hex ? 3u : 2u))
             return 0;
-        ofx_append_code_point(out, (unsigned)cp);
+        ofx_append_code_point(out, (uint32_t)cp);
         return len + 2;
     }
     for (i = 0; semi != NULL && i < sizeof(named) / sizeof(*named); i++) {

@@ -1,0 +1,463 @@
+/*
+** Reading bank statement files into the parsed form of statement.h: the
+** helpers every format reader shares, reading the whole file, detecting
+** its format and calling the reader. bank_statement and
+** bank_statement_balances (statement.c) are built on statement_load.
+**
+** Usage:
+**   SELECT * FROM bank_statement('june.xml');          -- detected
+**   SELECT * FROM bank_statement('june.sta', 'mt940'); -- named
+**
+** LIMITS
+**   - A file over STATEMENT_MAX_FILE_BYTES (64 MiB) is rejected, because
+**     it is read whole into memory.
+**   - Detection looks at the first 64 KiB only, and never picks csv.
+*/
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+
+#include "statement.h"
+
+/* ---------------------------------------------------------------------
+** The parsed form: helpers every reader shares.
+*/
+
+char *statement_strdup(const char *text, int n)
+{
+    char *copy;
+
+    if (n < 0)
+        n = (int)strlen(text);
+    copy = sqlite3_malloc64((sqlite3_uint64)n + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, text, (size_t)n);
+    copy[n] = '\0';
+    return copy;
+}
+
+/* Makes room for one more element of size bytes after count in array
+** (*cap allocated). Returns the array, moved when it had to grow, or NULL
+** when out of memory or when the capacity would pass INT_MAX / 2; array is
+** then unchanged and still owned by the caller. */
+static void *statement_grow(void *array, int count, int *cap, size_t size)
+{
+    void *grown;
+    int new_cap;
+
+    if (count < *cap)
+        return array;
+    if (*cap >= INT_MAX / 4)
+        return NULL;
+    new_cap = *cap ? *cap * 2 : 16;
+    grown = sqlite3_realloc64(array, (sqlite3_uint64)new_cap * size);
+    if (grown != NULL)
+        *cap = new_cap;
+    return grown;
+}
+
+struct statement_info *statement_add_info(struct statement_file *file)
+{
+    struct statement_info *info;
+
+    info = statement_grow(file->statements, file->n_statements,
+                          &file->statements_cap, sizeof(*info));
+    if (info == NULL)
+        return NULL;
+    file->statements = info;
+    info = &file->statements[file->n_statements++];
+    memset(info, 0, sizeof(*info));
+    info->opening_date = STATEMENT_NO_DATE;
+    info->closing_date = STATEMENT_NO_DATE;
+    return info;
+}
+
+struct statement_entry *statement_add_entry(struct statement_file *file)
+{
+    struct statement_entry *entry;
+
+    if (file->n_statements == 0 && statement_add_info(file) == NULL)
+        return NULL;
+    entry = statement_grow(file->entries, file->n_entries, &file->entries_cap,
+                           sizeof(*entry));
+    if (entry == NULL)
+        return NULL;
+    file->entries = entry;
+    entry = &file->entries[file->n_entries++];
+    memset(entry, 0, sizeof(*entry));
+    entry->statement_index = file->n_statements - 1;
+    entry->booking_date = STATEMENT_NO_DATE;
+    entry->value_date = STATEMENT_NO_DATE;
+    return entry;
+}
+
+/* Frees the strings one entry owns. */
+static void statement_entry_free(struct statement_entry *entry)
+{
+    sqlite3_free(entry->currency);
+    sqlite3_free(entry->counterparty_name);
+    sqlite3_free(entry->counterparty_account);
+    sqlite3_free(entry->memo);
+    sqlite3_free(entry->structured_ref);
+    sqlite3_free(entry->bank_txn_id);
+    sqlite3_free(entry->origin);
+    sqlite3_free(entry->end_to_end_id);
+    sqlite3_free(entry->entry_currency);
+}
+
+void statement_file_free(struct statement_file *file)
+{
+    int i;
+
+    for (i = 0; i < file->n_statements; i++) {
+        struct statement_info *info = &file->statements[i];
+        sqlite3_free(info->statement_id);
+        sqlite3_free(info->account);
+        sqlite3_free(info->currency);
+        sqlite3_free(info->warning);
+    }
+    for (i = 0; i < file->n_entries; i++)
+        statement_entry_free(&file->entries[i]);
+    sqlite3_free(file->statements);
+    sqlite3_free(file->entries);
+    sqlite3_free(file->path);
+    sqlite3_free(file->format);
+    memset(file, 0, sizeof(*file));
+}
+
+/* ---------------------------------------------------------------------
+** Reading the file and choosing the reader.
+*/
+
+/*
+** TODO(statement): drop these two pragmas once ext/statement_mt940.c and
+** ext/statement_csv.c are in the tree. They make the references weak, so
+** the camt and OFX readers link and work before the MT940 and CSV readers
+** exist. A weak reference that nothing defines is NULL, and
+** statement_load then reports the reader as missing.
+*/
+#pragma weak statement_read_mt940
+#pragma weak statement_read_csv
+
+/* The format names the 2nd argument accepts. The readers are reached only
+** through this table. */
+static const struct statement_format {
+    const char *name;      /* canonical lower-case name */
+    statement_reader read; /* the reader for it */
+} statement_formats[] = {
+    {"camt.053", statement_read_camt}, {"camt.054", statement_read_camt},
+    {"camt", statement_read_camt},     {"mt940", statement_read_mt940},
+    {"mt942", statement_read_mt940},   {"ofx", statement_read_ofx},
+    {"csv", statement_read_csv},
+};
+
+#define STATEMENT_N_FORMATS                                                    \
+    ((int)(sizeof(statement_formats) / sizeof(*statement_formats)))
+
+/* Returns the index in statement_formats of name (any case), or -1. */
+static int statement_format_find(const char *name)
+{
+    int i;
+
+    for (i = 0; i < STATEMENT_N_FORMATS; i++)
+        if (sqlite3_stricmp(statement_formats[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Returns 1 when needle occurs in the n bytes at haystack. */
+static int statement_contains(const char *haystack, size_t n,
+                              const char *needle)
+{
+    size_t len = strlen(needle);
+    size_t i;
+
+    for (i = 0; i + len <= n; i++)
+        if (haystack[i] == needle[0] && memcmp(haystack + i, needle, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Returns 1 when a line of the n bytes at text starts with prefix. */
+static int statement_has_line_starting(const char *text, size_t n,
+                                       const char *prefix)
+{
+    size_t len = strlen(prefix);
+    size_t i;
+
+    for (i = 0; i + len <= n; i++)
+        if ((i == 0 || text[i - 1] == '\n' || text[i - 1] == '\r') &&
+            memcmp(text + i, prefix, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Returns 1 for the white space that may precede a file's first marker. */
+static int statement_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Returns 1 when the n bytes at text start with prefix. */
+static int statement_starts(const char *text, size_t n, const char *prefix)
+{
+    size_t len = strlen(prefix);
+
+    return n >= len && memcmp(text, prefix, len) == 0;
+}
+
+/*
+** Returns the statement_formats index of an XML or SGML document from its
+** prolog and root element: OFX by an <?OFX ...?> header or an <OFX> root,
+** camt by an ISO 20022 camt namespace in the root start tag (the reader
+** then checks message and version). Returns -1 for anything else.
+*/
+static int statement_detect_markup(const char *data, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && data[i] == '<') {
+        const char *end;
+        if (statement_starts(data + i, n - i, "<?OFX") ||
+            statement_starts(data + i, n - i, "<OFX>"))
+            return statement_format_find("ofx");
+        end = memchr(data + i, '>', n - i);
+        if (end == NULL)
+            return -1;
+        if (i + 1 < n && data[i + 1] != '?' && data[i + 1] != '!')
+            return statement_contains(data + i, (size_t)(end - data) - i,
+                                      "urn:iso:std:iso:20022:tech:xsd:camt.")
+                       ? statement_format_find("camt")
+                       : -1;
+        i = (size_t)(end - data) + 1;
+        while (i < n && statement_is_space(data[i]))
+            i++;
+    }
+    return -1;
+}
+
+/* Returns 1 when text starts with a SWIFT field tag: ':', two digits or
+** capitals, an optional capital, ':' (":20:", ":60F:", ":NS:"). */
+static int statement_is_swift_tag(const char *text, size_t n)
+{
+    size_t i;
+
+    if (n < 4 || text[0] != ':')
+        return 0;
+    for (i = 1; i < 3; i++)
+        if (!((text[i] >= '0' && text[i] <= '9') ||
+              (text[i] >= 'A' && text[i] <= 'Z')))
+            return 0;
+    if (text[3] >= 'A' && text[3] <= 'Z')
+        i = 4;
+    return i < n && text[i] == ':';
+}
+
+/*
+** Returns the statement_formats index the content looks like, or -1.
+** Only the first 64 KiB are looked at, because every marker sits at the
+** start: OFX 1.x opens with its OFXHEADER line, XML formats are known by
+** their prolog and root element, and MT940 by a SWIFT block {1:, a first
+** line that starts with a field tag, or a line starting with :20:. CSV has
+** no marker.
+*/
+static int statement_detect(const char *data, size_t size)
+{
+    size_t window = size < 65536 ? size : 65536;
+    size_t skip = 0;
+
+    if (statement_starts(data, window, "\xEF\xBB\xBF"))
+        skip = 3;
+    while (skip < window && statement_is_space(data[skip]))
+        skip++;
+    data += skip;
+    window -= skip;
+    if (statement_starts(data, window, "OFXHEADER"))
+        return statement_format_find("ofx");
+    if (statement_starts(data, window, "<"))
+        return statement_detect_markup(data, window);
+    if (statement_starts(data, window, "{1:") ||
+        statement_is_swift_tag(data, window) ||
+        statement_has_line_starting(data, window, ":20:"))
+        return statement_format_find("mt940");
+    return -1;
+}
+
+const char *statement_detect_format(const char *data, size_t size)
+{
+    int index = statement_detect(data, size);
+
+    return index < 0 ? NULL : statement_formats[index].name;
+}
+
+/* Sets *err_out to "bank_statement: <what> '<path>': <strerror(errnum)>". */
+static void statement_set_os_error(char **err_out, const char *what,
+                                   const char *path, int errnum)
+{
+    char reason[256];
+
+    if (strerror_r(errnum, reason, sizeof(reason)) != 0)
+        sqlite3_snprintf(sizeof(reason), reason, "error %d", errnum);
+    *err_out =
+        sqlite3_mprintf("bank_statement: %s '%s': %s", what, path, reason);
+}
+
+/* Returns the message for a file over STATEMENT_MAX_FILE_BYTES. */
+static char *statement_too_large(const char *path)
+{
+    return sqlite3_mprintf("bank_statement: '%s' is larger than the %d MiB "
+                           "limit; split it into smaller files",
+                           path, STATEMENT_MAX_FILE_BYTES / (1024 * 1024));
+}
+
+/* Reads all of f into *data_out (caller frees with sqlite3_free(); a NUL
+** follows the size_out bytes). Returns SQLITE_OK, SQLITE_NOMEM, or
+** SQLITE_ERROR with *err_out set. */
+static int statement_read_stream(FILE *f, const char *path, size_t size_hint,
+                                 char **data_out, size_t *size_out,
+                                 char **err_out)
+{
+    size_t cap = size_hint + 1 < 65536 ? 65536 : size_hint + 1;
+    size_t size = 0;
+    char *data = NULL;
+
+    for (;;) {
+        char *grown = sqlite3_realloc64(data, (sqlite3_uint64)cap + 1);
+        if (grown == NULL) {
+            sqlite3_free(data);
+            return SQLITE_NOMEM;
+        }
+        data = grown;
+        size += fread(data + size, 1, cap - size, f);
+        if (ferror(f)) {
+            statement_set_os_error(err_out, "cannot read", path, errno);
+            break;
+        }
+        if (size > STATEMENT_MAX_FILE_BYTES) {
+            *err_out = statement_too_large(path);
+            break;
+        }
+        if (size < cap) { /* end of file */
+            data[size] = '\0';
+            *data_out = data;
+            *size_out = size;
+            return SQLITE_OK;
+        }
+        cap = cap * 2 > STATEMENT_MAX_FILE_BYTES + 1
+                  ? STATEMENT_MAX_FILE_BYTES + 1
+                  : cap * 2;
+    }
+    sqlite3_free(data);
+    return SQLITE_ERROR;
+}
+
+/* Reads the file at path into *data_out (see statement_read_stream). */
+static int statement_read_file(const char *path, char **data_out,
+                               size_t *size_out, char **err_out)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    size_t size_hint = 0;
+    int rc;
+
+    if (f == NULL) {
+        statement_set_os_error(err_out, "cannot open", path, errno);
+        return SQLITE_ERROR;
+    }
+    /* The size rejects a large regular file before reading it and
+    ** presizes the buffer. Pipes report 0 and a file may grow while it is
+    ** read, so statement_read_stream checks the limit again. */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        if (st.st_size > STATEMENT_MAX_FILE_BYTES) {
+            fclose(f);
+            *err_out = statement_too_large(path);
+            return SQLITE_ERROR;
+        }
+        size_hint = (size_t)st.st_size;
+    }
+    rc = statement_read_stream(f, path, size_hint, data_out, size_out, err_out);
+    fclose(f);
+    return rc;
+}
+
+/* Picks the reader: format_arg by name, or detection when it is NULL.
+** Returns its statement_formats index, or -1 with *err_out set. */
+static int statement_choose_format(const char *path, const char *format_arg,
+                                   const char *data, size_t size,
+                                   char **err_out)
+{
+    int index;
+
+    if (format_arg != NULL) {
+        index = statement_format_find(format_arg);
+        if (index < 0)
+            *err_out = sqlite3_mprintf(
+                "bank_statement: unknown format '%s'; use one of camt.053, "
+                "camt.054, camt, mt940, mt942, ofx, csv",
+                format_arg);
+        return index;
+    }
+    if (size == 0) {
+        *err_out = sqlite3_mprintf("bank_statement: '%s' is empty", path);
+        return -1;
+    }
+    index = statement_detect(data, size);
+    if (index < 0)
+        *err_out = sqlite3_mprintf(
+            "bank_statement: '%s': cannot tell the file format; pass it as "
+            "the 2nd argument: camt.053, camt.054, mt940, mt942, ofx or csv",
+            path);
+    return index;
+}
+
+/* Sets the error for a format whose reader this build lacks. */
+static int statement_missing_reader(const char *path, const char *format,
+                                    char **err_out)
+{
+    *err_out = sqlite3_mprintf("bank_statement: '%s': this build has no %s "
+                               "reader yet",
+                               path, format);
+    return *err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+int statement_load(const char *path, const char *format_arg,
+                   const char *options, struct statement_file *file,
+                   char **err_out)
+{
+    char *data = NULL;
+    size_t size = 0;
+    int index;
+    int rc = statement_read_file(path, &data, &size, err_out);
+
+    if (rc != SQLITE_OK)
+        return rc;
+    index = statement_choose_format(path, format_arg, data, size, err_out);
+    if (index < 0) {
+        sqlite3_free(data);
+        return SQLITE_ERROR;
+    }
+    file->path = statement_strdup(path, -1);
+    file->format = statement_strdup(statement_formats[index].name, -1);
+    if (file->path == NULL || file->format == NULL)
+        rc = SQLITE_NOMEM;
+    else if (statement_formats[index].read == NULL)
+        rc = statement_missing_reader(path, statement_formats[index].name,
+                                      err_out);
+    else
+        rc = statement_formats[index].read(file, data, size, options, err_out);
+    sqlite3_free(data);
+    if (rc != SQLITE_OK) {
+        statement_file_free(file);
+        if (rc == SQLITE_ERROR && *err_out == NULL)
+            *err_out = sqlite3_mprintf(
+                "bank_statement: '%s': the %s reader failed without a reason",
+                path, statement_formats[index].name);
+    }
+    return rc;
+}
