@@ -7,9 +7,10 @@
 
 /*
 ** Bank statements read from files: the parsed form every format reader
-** fills, and the readers themselves. The bank_statement table-valued
-** function (statement.c) reads the file, picks the reader and returns one
-** row per entry.
+** fills, and the readers themselves. statement_load (statement_load.c)
+** reads a file and picks its reader; the table-valued functions
+** bank_statement and bank_statement_balances (statement.c) return its
+** entries and statements as rows.
 **
 ** Memory: every string in these structs is owned by the statement_file and
 ** allocated with sqlite3_malloc64 (use statement_strdup); statement_file_free
