@@ -363,14 +363,14 @@ END;
 CREATE TABLE IF NOT EXISTS statement_imports (
     import_id   INTEGER PRIMARY KEY,
     path        TEXT NOT NULL,                  -- file as given
-    format      TEXT,                           -- as requested; NULL: detected
+    format      TEXT,                           -- format read, e.g. camt.053
     on_mismatch TEXT NOT NULL DEFAULT 'report'  -- what a balance mismatch does
                 CHECK (on_mismatch IN ('report', 'reject')),
     imported_at TEXT NOT NULL                   -- as outbox.recorded_at
 );
 
--- The balances each imported statement gives. A file may hold several
--- statements; statement_no numbers them from 1 in file order.
+-- The balances each imported statement gives. A file may contain several
+-- statements, and statement_no numbers them from 1 in file order.
 CREATE TABLE IF NOT EXISTS statement_balances (
     import_id     INTEGER NOT NULL REFERENCES statement_imports,
     statement_no  INTEGER NOT NULL,
@@ -392,9 +392,10 @@ CREATE TABLE IF NOT EXISTS statement_balances (
 --   imported   a booked credit that became a new payment
 --   duplicate  a booked credit whose payment an earlier import created
 --   debit      money going out (amount <= 0): not a payment received
---   pending    not booked yet; it is imported once a statement has it
---              booked
--- (source 'bank', external_id) of the payment is ('bank', external_id).
+--   pending    not booked yet, so the bank may still change it; a later
+--              statement that has it booked imports it
+-- The payment of an imported or duplicate line is the one with source
+-- 'bank' and the line's external_id.
 CREATE TABLE IF NOT EXISTS statement_lines (
     import_id            INTEGER NOT NULL REFERENCES statement_imports,
     line_no              INTEGER NOT NULL,      -- 1.. in file order
@@ -442,9 +443,10 @@ WHERE 0;
 -- The external id of an entry, stable across re-imports and overlapping
 -- statements: the account and the bank's transaction id when the file
 -- gives one, else the account, booking date, amount, counterparty and memo.
--- Entries equal in all of these are numbered in file order: two equal
--- payments on one day are '#1' and '#2' (the fallback key carries the
--- number as its last element), so both are kept.
+-- Entries equal in all of these are numbered in file order, so two equal
+-- payments on one day get 1 and 2 and both are kept. The number is the
+-- last element of the fallback key's JSON array, and a transaction id key
+-- gets '#2', '#3', ... appended from the second occurrence on.
 -- NOTE: numbering equal entries assumes that every file contains whole
 -- booking days of the account. When a day is split across two files
 -- without bank transaction ids, both halves are numbered from 1, and an

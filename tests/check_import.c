@@ -1,8 +1,8 @@
 /*
-** Bank statement imports (sql/sync.sql): external ids that make a
-** re-import or an overlapping statement add nothing, equal payments kept,
-** debits and pending entries skipped, the balance check, and an import that
-** fails or crashes half-way leaving the database as it was.
+** Bank statement imports (sql/sync.sql). External ids make a re-import or
+** an overlapping statement add nothing while equal payments are kept.
+** Debits and pending entries are skipped, balances are checked, and an
+** import that fails or crashes half-way leaves the database as it was.
 **
 ** Most tests feed entries through the statement_import view from two temp
 ** tables, the way sql/import_statement.sql feeds bank_statement() rows, so
@@ -348,8 +348,8 @@ START_TEST(test_import_sets_known_payer)
 }
 END_TEST
 
-/* A failure at the third entry (a trigger stands in for a reader error
-** after two good entries) undoes the two entries already filed. */
+/* A failure at the third entry undoes the two entries already filed. A
+** trigger raises the error in place of a reader that fails there. */
 START_TEST(test_import_failure_half_way_undone)
 {
     sqlite3 *db = open_import();

@@ -22,9 +22,10 @@ static sqlite3 *open_journal(void)
 
 /*
 ** A ledger that reaches every kind of entry (as of 2013-03-31):
-**   C1 (USD): INV-1 10000 and INV-2 5000; payment 1 of 12000 pays INV-1 and
-**     2000 of INV-2; credit note CN-1 of 1000 goes to INV-2; 500 of INV-2
-**     is written off as bad debt; INV-5 is issued after the report date.
+**   C1 (USD): INV-1 10000 and INV-2 5000. Payment 1 of 12000 pays INV-1
+**     and 2000 of INV-2, credit note CN-1 of 1000 goes to INV-2, and 500
+**     of INV-2 is written off as bad debt. INV-5 is issued after the
+**     report date.
 **   'B 2' (EUR): INV-3 7000 paid 6990 by payment 2, the 10 short written
 **     off as a bank fee; INV-4 (USD 3000) got 1000 of payment 3 and was
 **     then voided.
