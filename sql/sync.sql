@@ -640,13 +640,14 @@ GROUP BY i.import_id;
 
 -- The part of an account name that names a customer: the customer code
 -- with the characters that end or split an hledger account name (':', ';',
--- spaces, tabs, line breaks) replaced by '-'. A payment whose payer is not
--- known yet uses 'Unidentified'.
+-- spaces, tabs, line breaks) replaced by '-', or 'customer-<id>' for an
+-- empty code. A payment whose payer is not known yet uses 'Unidentified'.
 CREATE VIEW IF NOT EXISTS journal_customer AS
 SELECT customer_id,
-       replace(replace(replace(replace(replace(replace(code, ':', '-'),
-           ';', '-'), ' ', '-'), char(9), '-'), char(10), '-'),
-           char(13), '-') AS segment
+       coalesce(nullif(replace(replace(replace(replace(replace(replace(
+           code, ':', '-'), ';', '-'), ' ', '-'), char(9), '-'),
+           char(10), '-'), char(13), '-'), ''),
+           'customer-' || customer_id) AS segment
 FROM customers;
 
 -- Every posting of the double-entry journal, one row each; the amounts of
@@ -749,10 +750,16 @@ WITH postings AS (
     FROM journal_entries e, report_date r
     WHERE e.entry_date <= r.as_of
 ), entries AS (
-    SELECT DISTINCT entry_date, entry_order, entry_id, code,
+    -- In an hledger entry header ')' ends the code, ';' starts a comment
+    -- and a line break ends the header, so they are replaced.
+    SELECT DISTINCT entry_date, entry_order, entry_id,
+           replace(replace(replace(code, ')', ']'), char(10), ' '),
+                   char(13), ' ') AS code,
            replace(replace(replace(description, ';', ','), char(10), ' '),
                    char(13), ' ') AS description,
-           source, external_id
+           source,
+           replace(replace(external_id, char(10), ' '), char(13), ' ')
+               AS external_id
     FROM postings
 ), lines AS (
     SELECT 0 AS part, '' AS entry_date, 0 AS entry_order, 0 AS entry_id,

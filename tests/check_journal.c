@@ -180,6 +180,18 @@ START_TEST(test_journal_names_sanitised)
     expect_sql(db,
                "SELECT line FROM journal_ledger WHERE line LIKE '%(INV-3)%'",
                "2013-01-15 (INV-3) Beta, Ltd | invoice due 2013-02-14");
+    /* ')' would end the code early and an empty code leave no name. */
+    harness_exec(db, "UPDATE customers SET code = '' WHERE customer_id = 3;"
+                     "UPDATE invoices SET number = 'INV)6' WHERE"
+                     " invoice_id = 6;");
+    expect_sql(db,
+               "SELECT line FROM journal_ledger WHERE line LIKE '%INV]6%'"
+               " OR line LIKE '%Receivable:customer-3%' ORDER BY line_no",
+               "2013-03-01 (INV]6) Chiyoda | invoice due 2013-03-31\n"
+               "    Assets:Receivable:customer-3                            "
+               "120000 JPY\n"
+               "    Assets:Receivable:customer-3                            "
+               "-50000 JPY");
     sqlite3_close(db);
 }
 END_TEST

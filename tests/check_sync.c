@@ -128,6 +128,33 @@ START_TEST(test_outbox_credit_note_events)
 }
 END_TEST
 
+/* Deleting rows that nothing refers to still tells accounting. */
+START_TEST(test_outbox_delete_events)
+{
+    sqlite3 *db = open_sync();
+
+    add_invoice_and_payment(db);
+    harness_exec(db,
+                 "INSERT INTO credit_notes (credit_note_id, number,"
+                 "  customer_id, issue_date, amount_cents, currency, reason)"
+                 " VALUES (4, 'CN-4', 1, '2013-01-10', 100, 'USD', 'x');"
+                 "UPDATE credit_notes SET status = 'void';"
+                 "DELETE FROM credit_notes; DELETE FROM payments;"
+                 "DELETE FROM invoices;");
+    expect_sql(db,
+               "SELECT event, entity_id,"
+               " coalesce(json_extract(payload, '$.number'),"
+               "          json_extract(payload, '$.amount_cents'))"
+               " FROM outbox WHERE seq > 2 ORDER BY seq",
+               "credit_note_issued|4|CN-4\n"
+               "credit_note_voided|4|CN-4\n"
+               "credit_note_deleted|4|CN-4\n"
+               "payment_deleted|1|10000\n"
+               "invoice_deleted|1|INV-1");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* A change the triggers reject rolls back with its outbox row. */
 START_TEST(test_outbox_rejected_change_writes_nothing)
 {
@@ -472,6 +499,7 @@ Suite *sync_suite(void)
     tcase_add_test(events, test_outbox_allocation_and_undo);
     tcase_add_test(events, test_outbox_payment_payer_found);
     tcase_add_test(events, test_outbox_credit_note_events);
+    tcase_add_test(events, test_outbox_delete_events);
     tcase_add_test(events, test_outbox_rejected_change_writes_nothing);
     tcase_add_test(events, test_outbox_rows_immutable);
     suite_add_tcase(s, events);
