@@ -178,7 +178,7 @@ CREATE TABLE IF NOT EXISTS allocations (
     CHECK (kind <> 'write_off' OR reason IS NOT NULL)
 );
 CREATE INDEX IF NOT EXISTS allocations_invoice_id_idx
-    ON allocations (invoice_id, effective_date);
+    ON allocations (invoice_id, effective_date, amount_cents);
 CREATE INDEX IF NOT EXISTS allocations_payment_id_idx
     ON allocations (payment_id);
 CREATE INDEX IF NOT EXISTS allocations_credit_note_id_idx
@@ -197,7 +197,7 @@ CREATE TABLE IF NOT EXISTS allocation_audit (
     amount_cents   INTEGER NOT NULL,
     method         TEXT NOT NULL,
     score          REAL,
-    actor          TEXT,                -- created_by, or who undid it
+    actor          TEXT,                -- the allocation's created_by
     reason         TEXT,
     recorded_at    TEXT                 -- settings.as_of, else wall clock
 );
