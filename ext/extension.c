@@ -19,7 +19,6 @@ SQLITE_EXTENSION_INIT1
 #include "dates.h"
 #include "fuzzy.h"
 #include "money.h"
-#include "reconcile.h"
 #include "refnorm.h"
 #include "statement.h"
 
@@ -36,7 +35,6 @@ static const struct concept concepts[] = {
     {"fuzzy", fuzzy_register},   {"refnorm", refnorm_register},
     {"aging", aging_register},   {"money", money_register},
     {"statement", statement_register},
-    {"reconcile", reconcile_register},
 };
 
 /* receivables_version(): the extension's version string, for bug reports. */
