@@ -9,7 +9,8 @@
 -- The file is demo/data/statements/camt054.v8.xml (see the README beside
 -- it): three incoming CHF payments from UNIFITS GmbH on 2007-10-18. The
 -- file has no invoices, so the demo first creates the customer and three
--- open invoices for the payments to settle.
+-- open invoices for the payments to settle. Reconciliation needs the
+-- reconcile_candidates table of the extension.
 
 .read sql/schema.sql
 .read sql/triggers.sql
@@ -54,6 +55,28 @@ FROM statement_balance_check;
 SELECT payment_id, received_date, format_money(amount_cents, currency)
            AS amount, payer_name, reference, external_id
 FROM payments ORDER BY payment_id;
+
+.print '== Reconciliation candidates (reconcile_candidates)'
+SELECT payment_id, invoice_ids, round(score, 3) AS score, rank, auto,
+       amount_match, evidence
+FROM reconcile_candidates WHERE rank <= 2 ORDER BY payment_id, rank;
+
+-- No memo names an invoice, so no candidate is safe to apply unattended
+-- (auto = 0). The analyst accepts the best candidate of payments 1 and 2
+-- after reading the evidence. Payment 3 is a second 3.20 for the same
+-- invoice, so it stays open for a call to the customer.
+INSERT INTO allocations (invoice_id, payment_id, amount_cents, method,
+                         created_by, score)
+SELECT json_extract(invoice_ids, '$[0]'), payment_id,
+       json_extract(allocate_cents, '$[0]'), 'manual', 'demo analyst', score
+FROM reconcile_candidates
+WHERE rank = 1 AND payment_id IN (1, 2);
+UPDATE payments SET customer_id = 1 WHERE payment_id IN (1, 2);
+
+.print '== Invoices after reconciliation'
+SELECT number, format_money(total_cents, currency) AS total,
+       format_money(open_cents, currency) AS open, state
+FROM invoice_balance ORDER BY invoice_id;
 
 .print '== Still unreconciled'
 SELECT payment_id, received_date, format_money(unallocated_cents, currency)
