@@ -19,6 +19,7 @@ SQLITE_EXTENSION_INIT1
 #include "dates.h"
 #include "fuzzy.h"
 #include "money.h"
+#include "reconcile.h"
 #include "refnorm.h"
 #include "statement.h"
 
@@ -35,6 +36,7 @@ static const struct concept concepts[] = {
     {"fuzzy", fuzzy_register},   {"refnorm", refnorm_register},
     {"aging", aging_register},   {"money", money_register},
     {"statement", statement_register},
+    {"reconcile", reconcile_register},
 };
 
 /* receivables_version(): the extension's version string, for bug reports. */

@@ -1,0 +1,390 @@
+-- receivables reconciliation: settings, payer aliases, decisions, the
+-- apply and write-off statements, customer credits and discrepancies.
+--
+-- Load after schema.sql, triggers.sql and views.sql. The tables and the
+-- decision triggers need no extension function; the views
+-- reconcile_auto_allocations and discrepancies read the extension's
+-- reconcile_candidates table and ref_normalize(), so they work only where
+-- the extension is loaded.
+--
+-- The statements a person or a batch job runs:
+--
+--   Apply every automatic match, in one transaction (a second run finds
+--   no unallocated amount on those payments and inserts nothing):
+--     INSERT INTO allocations (invoice_id, kind, payment_id, amount_cents,
+--                              method, score, created_by, reason)
+--     SELECT invoice_id, kind, payment_id, amount_cents, method, score,
+--            'nightly', reason
+--     FROM reconcile_auto_allocations;
+--
+--   Confirm a candidate (allocates it and learns the payer's account and
+--   name), or reject one (it is no longer listed, and the payment is never
+--   matched automatically):
+--     INSERT INTO reconcile_decisions (payment_id, invoice_ids,
+--                                      allocate_cents, decision, actor)
+--     SELECT payment_id, invoice_ids, allocate_cents, 'confirm', 'ana'
+--     FROM reconcile_candidates WHERE payment_id = 7 AND rank = 1;
+--     INSERT INTO reconcile_decisions (payment_id, invoice_ids, decision,
+--                                      actor)
+--     VALUES (8, '[31]', 'reject', 'ana');
+--
+--   Undo one allocation (the triggers of triggers.sql restore the
+--   statuses and write an audit row; undoing an automatic one also
+--   records an 'undo' decision so the next apply does not redo it):
+--     DELETE FROM allocations WHERE allocation_id = 12;
+--
+--   Close short payments that are within the fee tolerance:
+--     INSERT INTO allocations (invoice_id, kind, payment_id, amount_cents,
+--                              effective_date, method, created_by, reason)
+--     SELECT invoice_id, 'write_off', payment_id, amount_cents,
+--            effective_date, 'rule', 'ana', reason
+--     FROM reconcile_write_offs;
+
+-- Engine settings: one row. reconcile_candidates reads it at every query
+-- (a hidden column in WHERE overrides it for that query); the views read
+-- plausible_score and duplicate_days. Written by people.
+CREATE TABLE IF NOT EXISTS reconcile_settings (
+    id                   INTEGER PRIMARY KEY CHECK (id = 1), -- always 1
+    auto_threshold       REAL NOT NULL DEFAULT 0.97         -- lowest auto score
+                         CHECK (auto_threshold BETWEEN 0 AND 1),
+    auto_margin          REAL NOT NULL DEFAULT 2.0          -- log-odds lead
+                         CHECK (auto_margin >= 0),          -- over rank 2
+    fee_abs_cents        INTEGER NOT NULL DEFAULT 1000      -- fee tolerance:
+                         CHECK (fee_abs_cents >= 0),        -- fixed part
+    fee_pct              REAL NOT NULL DEFAULT 3.0          -- ... plus percent
+                         CHECK (fee_pct BETWEEN 0 AND 100), -- of open amount
+    max_rank             INTEGER NOT NULL DEFAULT 5         -- rows per payment
+                         CHECK (max_rank BETWEEN 1 AND 100),
+    subset_max_invoices  INTEGER NOT NULL DEFAULT 16        -- oldest invoices
+                         CHECK (subset_max_invoices BETWEEN 0 AND 32),
+    subset_max_size      INTEGER NOT NULL DEFAULT 8         -- per subset
+                         CHECK (subset_max_size BETWEEN 2 AND 16),
+    closed_lookback_days INTEGER NOT NULL DEFAULT 365       -- paid invoices
+                         CHECK (closed_lookback_days >= 0), -- kept for refs
+    plausible_score      REAL NOT NULL DEFAULT 0.5          -- below: no match
+                         CHECK (plausible_score BETWEEN 0 AND 1),
+    duplicate_days       INTEGER NOT NULL DEFAULT 5         -- duplicate window
+                         CHECK (duplicate_days >= 0)
+);
+INSERT OR IGNORE INTO reconcile_settings (id) VALUES (1);
+
+-- Decisions people took on candidates. 'confirm' allocates (trigger
+-- below) and teaches payer_aliases; 'reject' hides exactly that set of
+-- invoices for the payment and takes auto away from its other candidates;
+-- 'undo' is written by the trigger when an automatic allocation is
+-- deleted, and also takes auto away. Rows are never changed.
+CREATE TABLE IF NOT EXISTS reconcile_decisions (
+    decision_id    INTEGER PRIMARY KEY,
+    payment_id     INTEGER NOT NULL REFERENCES payments,
+    invoice_ids    TEXT NOT NULL                 -- JSON array, or one id
+                   CHECK (json_valid(invoice_ids)),
+    allocate_cents TEXT                          -- JSON array; NULL: open
+                   CHECK (allocate_cents IS NULL -- amounts, oldest first
+                          OR json_valid(allocate_cents)),
+    decision       TEXT NOT NULL
+                   CHECK (decision IN ('confirm', 'reject', 'undo')),
+    actor          TEXT,                         -- who decided
+    score          REAL,                         -- candidate's score, if any
+    note           TEXT,                         -- why, in words
+    decided_at     TEXT                          -- NULL: filled by trigger
+);
+CREATE INDEX IF NOT EXISTS reconcile_decisions_payment_id_idx
+    ON reconcile_decisions (payment_id);
+
+-- Who pays for whom: account numbers and payer names seen on payments a
+-- person confirmed. reconcile_candidates normalizes them when it reads
+-- them (letters and digits of an account; the name key of a name). One
+-- alias may point at several customers (a shared account).
+CREATE TABLE IF NOT EXISTS payer_aliases (
+    alias_id      INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('account', 'name')),
+    alias         TEXT NOT NULL,                 -- as the bank shows it
+    customer_id   INTEGER NOT NULL REFERENCES customers,
+    confirmations INTEGER NOT NULL DEFAULT 1,    -- confirms that taught it
+    learned_from  INTEGER REFERENCES reconcile_decisions, -- first confirm
+    learned_at    TEXT,                          -- date of that confirm
+    UNIQUE (kind, alias, customer_id)
+);
+CREATE INDEX IF NOT EXISTS payer_aliases_customer_id_idx
+    ON payer_aliases (customer_id);
+
+-- Duplicate payments are looked for among payments of the same currency
+-- and amount.
+CREATE INDEX IF NOT EXISTS payments_currency_amount_idx
+    ON payments (currency, amount_cents, received_date);
+
+-- A decision names a payment that exists.
+CREATE TRIGGER IF NOT EXISTS reconcile_decisions_check
+BEFORE INSERT ON reconcile_decisions
+BEGIN
+    SELECT RAISE(ABORT, 'reconcile decision rejected: payment_id not found; check the payment exists')
+    WHERE NOT EXISTS (SELECT 1 FROM payments
+                      WHERE payment_id = NEW.payment_id);
+    SELECT RAISE(ABORT, 'reconcile decision rejected: invoice_ids must be a JSON array of invoice ids or one id; write it like ''[12, 13]''')
+    WHERE EXISTS (SELECT 1 FROM json_each(NEW.invoice_ids)
+                  WHERE type <> 'integer')
+       OR NOT EXISTS (SELECT 1 FROM json_each(NEW.invoice_ids));
+END;
+
+-- Every decision gets its date: settings.as_of, else the wall clock.
+CREATE TRIGGER IF NOT EXISTS reconcile_decisions_date
+AFTER INSERT ON reconcile_decisions
+WHEN NEW.decided_at IS NULL
+BEGIN
+    UPDATE reconcile_decisions
+    SET decided_at = coalesce((SELECT as_of FROM settings WHERE id = 1),
+                              datetime('now'))
+    WHERE decision_id = NEW.decision_id;
+END;
+
+-- Confirm: allocate each listed invoice, oldest first as listed, its
+-- allocate_cents entry or else its open amount up to what is left of the
+-- payment; then learn the payer's account and name for the customer of
+-- the first invoice. The allocation triggers reject anything the invoice
+-- or payment cannot take, which undoes the whole decision.
+CREATE TRIGGER IF NOT EXISTS reconcile_decisions_confirm
+AFTER INSERT ON reconcile_decisions
+WHEN NEW.decision = 'confirm'
+BEGIN
+    INSERT INTO allocations (invoice_id, kind, payment_id, amount_cents,
+                             method, score, created_by, reason)
+    SELECT invoice_id, 'payment', NEW.payment_id, amount, 'manual',
+           NEW.score, NEW.actor,
+           'confirmed (decision ' || NEW.decision_id || ')'
+           || coalesce(': ' || NEW.note, '')
+    FROM (SELECT i.invoice_id,
+                 coalesce(json_extract(NEW.allocate_cents,
+                                       '$[' || coalesce(j.key, 0) || ']'),
+                          min(i.total_cents - i.allocated_cents,
+                              max(0, (SELECT amount_cents - allocated_cents
+                                      FROM payments
+                                      WHERE payment_id = NEW.payment_id)
+                                     - coalesce(sum(i.total_cents
+                                                    - i.allocated_cents)
+                                                OVER (ORDER BY j.key
+                                                      ROWS BETWEEN UNBOUNDED
+                                                      PRECEDING AND 1
+                                                      PRECEDING), 0))))
+                     AS amount
+          FROM json_each(NEW.invoice_ids) j
+          JOIN invoices i ON i.invoice_id = j.value)
+    WHERE amount > 0;
+
+    INSERT INTO payer_aliases (kind, alias, customer_id, learned_from,
+                               learned_at)
+    SELECT 'account', trim(p.payer_account), i.customer_id, NEW.decision_id,
+           coalesce((SELECT as_of FROM settings WHERE id = 1), date('now'))
+    FROM payments p, invoices i
+    WHERE p.payment_id = NEW.payment_id
+      AND i.invoice_id = (SELECT value FROM json_each(NEW.invoice_ids)
+                          ORDER BY key LIMIT 1)
+      AND trim(coalesce(p.payer_account, '')) <> ''
+    ON CONFLICT (kind, alias, customer_id)
+    DO UPDATE SET confirmations = confirmations + 1;
+
+    INSERT INTO payer_aliases (kind, alias, customer_id, learned_from,
+                               learned_at)
+    SELECT 'name', trim(p.payer_name), i.customer_id, NEW.decision_id,
+           coalesce((SELECT as_of FROM settings WHERE id = 1), date('now'))
+    FROM payments p, invoices i
+    WHERE p.payment_id = NEW.payment_id
+      AND i.invoice_id = (SELECT value FROM json_each(NEW.invoice_ids)
+                          ORDER BY key LIMIT 1)
+      AND trim(coalesce(p.payer_name, '')) <> ''
+    ON CONFLICT (kind, alias, customer_id)
+    DO UPDATE SET confirmations = confirmations + 1;
+END;
+
+-- Undoing an automatic allocation tells the engine the match was wrong:
+-- the payment is never matched automatically again.
+CREATE TRIGGER IF NOT EXISTS reconcile_undo_auto
+AFTER DELETE ON allocations
+WHEN OLD.method = 'auto' AND OLD.kind = 'payment'
+BEGIN
+    INSERT INTO reconcile_decisions (payment_id, invoice_ids, decision,
+                                     note)
+    VALUES (OLD.payment_id, json_array(OLD.invoice_id), 'undo',
+            'automatic allocation ' || OLD.allocation_id || ' undone');
+END;
+
+-- Every automatic candidate as allocation rows, one per invoice. The
+-- evidence goes into reason, so allocation_audit keeps it.
+CREATE VIEW IF NOT EXISTS reconcile_auto_allocations AS
+SELECT CAST(j.value AS INTEGER) AS invoice_id,
+       'payment' AS kind,
+       c.payment_id,
+       CAST(json_extract(c.allocate_cents, '$[' || j.key || ']') AS INTEGER)
+           AS amount_cents,
+       'auto' AS method,
+       round(c.score, 6) AS score,
+       'reconcile' AS created_by,
+       'auto: ' || c.evidence AS reason
+FROM reconcile_candidates c, json_each(c.invoice_ids) j
+WHERE c.auto = 1;
+
+-- Short payments the fee tolerance covers: invoices left open by at most
+-- fee_abs_cents + total * fee_pct / 100 after a payment was allocated to
+-- them, with the write-off that closes each.
+CREATE VIEW IF NOT EXISTS reconcile_write_offs AS
+SELECT i.invoice_id, i.customer_id, i.currency,
+       i.total_cents - i.allocated_cents AS amount_cents,
+       a.payment_id, a.effective_date,
+       'short payment within the fee tolerance (bank or card fee) after payment '
+           || a.payment_id AS reason
+FROM invoices i
+JOIN allocations a
+  ON a.allocation_id = (SELECT max(allocation_id) FROM allocations x
+                        WHERE x.invoice_id = i.invoice_id
+                          AND x.kind = 'payment')
+CROSS JOIN reconcile_settings s
+WHERE s.id = 1
+  AND i.status = 'issued'
+  AND i.allocated_cents > 0
+  AND i.total_cents - i.allocated_cents
+      <= s.fee_abs_cents + CAST(i.total_cents * s.fee_pct / 100 AS INTEGER);
+
+-- Customer credit: money received and not allocated, per customer and
+-- currency. The customer is payments.customer_id or, for a payment
+-- matched without one, the customer of the invoices it paid, so an
+-- overpayment shows here once the rest of it is allocated.
+CREATE VIEW IF NOT EXISTS customer_credits AS
+SELECT customer_id, currency,
+       sum(amount_cents - allocated_cents) AS credit_cents,
+       count(*) AS payments,
+       max(received_date) AS last_received_date
+FROM (SELECT coalesce(p.customer_id,
+                      (SELECT i.customer_id FROM allocations a
+                       JOIN invoices i ON i.invoice_id = a.invoice_id
+                       WHERE a.payment_id = p.payment_id
+                         AND a.kind = 'payment'
+                       LIMIT 1)) AS customer_id,
+             p.currency, p.amount_cents, p.allocated_cents, p.received_date
+      FROM payments p
+      WHERE p.allocated_cents < p.amount_cents)
+WHERE customer_id IS NOT NULL
+GROUP BY customer_id, currency;
+
+-- What a person must look at, one row per problem, with the amount:
+--   currency_no_invoice      unallocated payment in a currency no open
+--                            invoice has
+--   no_match                 unallocated payment whose best candidate
+--                            scores below plausible_score (or has none)
+--   short_payment            best candidate pays less than the invoices'
+--                            open amount; or an invoice a payment left
+--                            partly open (amount = what is still open)
+--   overpayment              best candidate pays more; or a payment
+--                            allocated in part with the rest unallocated
+--                            (amount = the customer's credit)
+--   duplicate_payment        unallocated payment with the same payer,
+--                            currency, amount and reference as an earlier
+--                            one within duplicate_days
+--   void_invoice_allocation  an allocation to an invoice now void
+CREATE VIEW IF NOT EXISTS discrepancies AS
+WITH s AS (
+    SELECT * FROM reconcile_settings WHERE id = 1
+), best AS (
+    SELECT c.payment_id, c.score, c.invoice_ids, c.amount_match,
+           c.difference_cents, c.customer_id, c.currency, c.evidence
+    FROM reconcile_candidates c
+    WHERE c.rank = 1
+), unallocated AS (
+    SELECT p.*, p.amount_cents - p.allocated_cents AS open_cents,
+           coalesce(nullif(upper(replace(p.payer_account, ' ', '')), ''),
+                    upper(trim(p.payer_name)),
+                    'customer ' || p.customer_id) AS payer_key
+    FROM payments p
+    WHERE p.allocated_cents < p.amount_cents
+), open_currencies AS (
+    SELECT DISTINCT currency FROM invoices
+    WHERE status = 'issued' AND allocated_cents < total_cents
+)
+SELECT 'currency_no_invoice' AS kind, u.payment_id, NULL AS invoice_id,
+       u.customer_id, u.open_cents AS amount_cents, u.currency,
+       'no open invoice is in ' || u.currency AS reason
+FROM unallocated u
+WHERE u.currency NOT IN (SELECT currency FROM open_currencies)
+UNION ALL
+SELECT 'no_match', u.payment_id, NULL, u.customer_id, u.open_cents,
+       u.currency,
+       CASE WHEN b.payment_id IS NULL THEN 'no open invoice is a candidate'
+            ELSE 'best candidate scores ' || printf('%.2f', b.score)
+                 || ': ' || b.evidence END
+FROM unallocated u
+CROSS JOIN s
+LEFT JOIN best b ON b.payment_id = u.payment_id
+WHERE u.currency IN (SELECT currency FROM open_currencies)
+  AND coalesce(b.score, 0) < s.plausible_score
+UNION ALL
+SELECT CASE WHEN b.amount_match IN ('fee', 'short') THEN 'short_payment'
+            ELSE 'overpayment' END,
+       b.payment_id, json_extract(b.invoice_ids, '$[0]'), b.customer_id,
+       abs(b.difference_cents), b.currency,
+       CASE b.amount_match
+           WHEN 'fee' THEN 'best candidate is short by a fee within the tolerance; after allocating it, close the rest with reconcile_write_offs'
+           WHEN 'short' THEN 'best candidate is paid in part'
+           WHEN 'over_fee' THEN 'best candidate is overpaid by a fee-sized amount, which stays as customer credit'
+           ELSE 'best candidate is overpaid; the rest stays as customer credit'
+       END || ' (' || b.invoice_ids || ')'
+FROM best b
+CROSS JOIN s
+WHERE b.score >= s.plausible_score
+  AND b.amount_match IN ('fee', 'short', 'over_fee', 'over')
+UNION ALL
+SELECT 'short_payment', a.payment_id, i.invoice_id, i.customer_id,
+       i.total_cents - i.allocated_cents, i.currency,
+       'invoice ' || i.number || ' left open after payment ' || a.payment_id
+       || CASE WHEN i.total_cents - i.allocated_cents
+                    <= s.fee_abs_cents
+                       + CAST(i.total_cents * s.fee_pct / 100 AS INTEGER)
+               THEN '; within the fee tolerance: see reconcile_write_offs'
+               ELSE '' END
+FROM invoices i
+CROSS JOIN s
+JOIN allocations a
+  ON a.allocation_id = (SELECT max(allocation_id) FROM allocations x
+                        WHERE x.invoice_id = i.invoice_id
+                          AND x.kind = 'payment')
+WHERE i.status = 'issued' AND i.allocated_cents > 0
+UNION ALL
+SELECT 'overpayment', u.payment_id, NULL,
+       coalesce(u.customer_id,
+                (SELECT i.customer_id FROM allocations a
+                 JOIN invoices i ON i.invoice_id = a.invoice_id
+                 WHERE a.payment_id = u.payment_id AND a.kind = 'payment'
+                 LIMIT 1)),
+       u.open_cents, u.currency,
+       'payment allocated in part; the rest is customer credit'
+FROM unallocated u
+WHERE u.allocated_cents > 0
+UNION ALL
+SELECT 'duplicate_payment', u.payment_id, NULL, u.customer_id, u.open_cents,
+       u.currency,
+       'same payer, amount and reference as payment ' || e.payment_id
+       || ' of ' || e.received_date
+FROM unallocated u
+CROSS JOIN s
+JOIN payments e
+  ON e.payment_id = (
+      SELECT x.payment_id FROM payments x
+      WHERE x.currency = u.currency AND x.amount_cents = u.amount_cents
+        AND x.received_date BETWEEN date(u.received_date,
+                                         '-' || s.duplicate_days || ' days')
+                                AND u.received_date
+        AND (x.received_date < u.received_date
+             OR x.payment_id < u.payment_id)
+        AND coalesce(nullif(upper(replace(x.payer_account, ' ', '')), ''),
+                     upper(trim(x.payer_name)),
+                     'customer ' || x.customer_id) = u.payer_key
+        AND ref_normalize(coalesce(x.reference, ''))
+            = ref_normalize(coalesce(u.reference, ''))
+        AND coalesce(x.structured_ref, '') = coalesce(u.structured_ref, '')
+      ORDER BY x.received_date, x.payment_id
+      LIMIT 1)
+UNION ALL
+SELECT 'void_invoice_allocation', a.payment_id, a.invoice_id, i.customer_id,
+       a.amount_cents, i.currency,
+       'allocation ' || a.allocation_id || ' (' || a.kind || ') to void invoice '
+       || i.number || '; undo it with DELETE FROM allocations'
+FROM allocations a
+JOIN invoices i ON i.invoice_id = a.invoice_id
+WHERE i.status = 'void';
