@@ -9,13 +9,14 @@
 -- The file is demo/data/statements/camt054.v8.xml (see the README beside
 -- it): three incoming CHF payments from UNIFITS GmbH on 2007-10-18. The
 -- file has no invoices, so the demo first creates the customer and three
--- open invoices for the payments to settle. Reconciliation needs the
--- reconcile_candidates table of the extension.
+-- open invoices for the payments to settle. Reconciliation uses
+-- sql/reconcile.sql and the extension's reconcile_candidates table.
 
 .read sql/schema.sql
 .read sql/triggers.sql
 .read sql/views.sql
 .read sql/sync.sql
+.read sql/reconcile.sql
 .mode box
 UPDATE settings SET as_of = '2007-10-31';
 
@@ -61,17 +62,22 @@ SELECT payment_id, invoice_ids, round(score, 3) AS score, rank, auto,
        amount_match, evidence
 FROM reconcile_candidates WHERE rank <= 2 ORDER BY payment_id, rank;
 
--- No memo names an invoice, so no candidate is safe to apply unattended
--- (auto = 0). The analyst accepts the best candidate of payments 1 and 2
--- after reading the evidence. Payment 3 is a second 3.20 for the same
--- invoice, so it stays open for a call to the customer.
-INSERT INTO allocations (invoice_id, payment_id, amount_cents, method,
-                         created_by, score)
-SELECT json_extract(invoice_ids, '$[0]'), payment_id,
-       json_extract(allocate_cents, '$[0]'), 'manual', 'demo analyst', score
+-- The nightly apply of sql/reconcile.sql: no memo names an invoice, so no
+-- candidate is safe to apply unattended (auto = 0) and it adds nothing.
+INSERT INTO allocations (invoice_id, kind, payment_id, amount_cents,
+                         method, score, created_by, reason)
+SELECT invoice_id, kind, payment_id, amount_cents, method, score,
+       'nightly', reason
+FROM reconcile_auto_allocations;
+
+-- The analyst reads the evidence and confirms the best candidate of
+-- payments 1 and 2. Payment 3 is a second 3.20 for the same invoice, so
+-- it stays open for a call to the customer.
+INSERT INTO reconcile_decisions (payment_id, invoice_ids, allocate_cents,
+                                 decision, actor)
+SELECT payment_id, invoice_ids, allocate_cents, 'confirm', 'demo analyst'
 FROM reconcile_candidates
 WHERE rank = 1 AND payment_id IN (1, 2);
-UPDATE payments SET customer_id = 1 WHERE payment_id IN (1, 2);
 
 .print '== Invoices after reconciliation'
 SELECT number, format_money(total_cents, currency) AS total,
