@@ -800,6 +800,36 @@ START_TEST(test_import_sample_mismatch)
 }
 END_TEST
 
+/* reconcile_candidates scores imported payments like any other: the
+** invoice number in the memo and the equal amount make the invoice the
+** first candidate. */
+START_TEST(test_import_reconcile_candidates)
+{
+    static const struct camt_entry entries[] = {
+        {"250.00", "CRDT", "2013-03-01", "ACME", "Invoice INV-2013-0042", "R7"},
+    };
+    sqlite3 *db = open_import();
+    char path[96];
+
+    harness_exec(db, "INSERT INTO customers (customer_id, code, name)"
+                     " VALUES (1, 'C1', 'Acme'), (2, 'C2', 'Beta');"
+                     "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     "  issue_date, due_date, total_cents, currency) VALUES"
+                     " (1, 'INV-2013-0042', 1, '2013-02-01', '2013-03-03',"
+                     "  25000, 'EUR'),"
+                     " (2, 'INV-2013-0043', 2, '2013-02-01', '2013-03-03',"
+                     "  25000, 'EUR');");
+    make_camt(path, "ref.xml", "S-1", "0.00", "250.00", entries, 1);
+    expect_import_ok(db, path, NULL);
+    expect_sql(db,
+               "SELECT payment_id, invoice_ids, allocate_cents, customer_id,"
+               " amount_match FROM reconcile_candidates WHERE rank = 1",
+               "1|[1]|[25000]|1|equal");
+    unlink(path);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* An imported payment is a payment like any other: it waits in
 ** unreconciled_payments, takes an allocation and reaches the outbox. */
 START_TEST(test_import_payment_reconciles)
@@ -869,6 +899,7 @@ Suite *import_suite(void)
     tcase_add_test(files, test_import_damaged_file_adds_nothing);
     tcase_add_test(files, test_import_sample_mismatch);
     tcase_add_test(files, test_import_payment_reconciles);
+    tcase_add_test(files, test_import_reconcile_candidates);
     suite_add_tcase(s, files);
     return s;
 }
