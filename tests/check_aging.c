@@ -7,9 +7,11 @@
 **     of aging_bucket: 0 or less current, 1-30, 31-60, 61-90, 91 and over.
 **   - Open amounts are total_cents less the allocations dated on or before
 **     as_of, added up by hand in the comments.
-**   - The generated-ledger tests compare ar_aging with the plain SQL of
-**     tests/bench/aging_plain.sql, which SQLite evaluates without the
-**     extension.
+**   - The generated-ledger tests compare ar_aging with the two plain-SQL
+**     reports of tests/bench, which SQLite evaluates without the
+**     extension: aging_plain_allocations.sql sums allocations alone, and
+**     aging_plain.sql trusts the columns the triggers keep, as ar_aging
+**     does.
 */
 #include <limits.h>
 #include <stdio.h>
@@ -19,8 +21,13 @@
 #include "aging.h"
 #include "harness.h"
 
-/* The plain-SQL report, relative to tests/ (the working directory). */
-#define PLAIN_SQL_PATH "bench/aging_plain.sql"
+/* The plain-SQL reports, relative to tests/ (the working directory). */
+static const char *const plain_sql_paths[] = {
+    "bench/aging_plain_allocations.sql",
+    "bench/aging_plain.sql",
+};
+
+#define PLAIN_SQL_COUNT (sizeof(plain_sql_paths) / sizeof(*plain_sql_paths))
 
 /* A ledger with the schema, triggers and five customers, no invoices. */
 static sqlite3 *open_ledger(void)
@@ -191,6 +198,77 @@ START_TEST(test_ar_aging_fully_paid_excluded)
     expect_aging(db, "2013-06-30", "");
     /* Between the payments 2000 - 1200 = 800 is open, 14 days after 05-01. */
     expect_aging(db, "2013-05-15", "3|USD|0|800|0|0|0|800|1|14");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_ar_aging_paid_after_as_of_sums_earlier)
+{
+    sqlite3 *db = open_ledger();
+
+    add_invoice(db, 1, 4, "2013-05-01", "2013-05-31", 10000, "USD");
+    add_payment(db, 1, "2013-06-10", 3000);
+    add_payment(db, 1, "2013-07-10", 7000);
+    /* The triggers closed it on the later payment, so on any as_of before
+    ** 07-10 its allocations are summed, not skipped. */
+    expect_sql(db, "SELECT status, paid_date, allocated_cents FROM invoices",
+               "paid|2013-07-10|10000");
+    /* 10000 - 3000 = 7000 open; 05-31 to 06-30 is 30 days. */
+    expect_aging(db, "2013-06-30", "4|USD|0|7000|0|0|0|7000|1|30");
+    expect_sql(db, "SELECT * FROM ar_aging('2013-06-30') WHERE customer_id = 4",
+               "4|USD|0|7000|0|0|0|7000|1|30");
+    /* The day before the last payment: 7000, 30 + 9 = 39 days. */
+    expect_aging(db, "2013-07-09", "4|USD|0|0|7000|0|0|7000|1|39");
+    /* On paid_date it is closed. */
+    expect_aging(db, "2013-07-10", "");
+    /* Before the first payment all 10000 is open, 9 days late; on its day
+    ** 7000 is, 10 days late. */
+    expect_aging(db, "2013-06-09", "4|USD|0|10000|0|0|0|10000|1|9");
+    expect_aging(db, "2013-06-10", "4|USD|0|7000|0|0|0|7000|1|10");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_ar_aging_partial_allocations_both_sides)
+{
+    sqlite3 *db = open_ledger();
+
+    add_invoice(db, 1, 5, "2013-05-15", "2013-06-14", 10000, "USD");
+    add_payment(db, 1, "2013-06-10", 2000);
+    add_credit_note(db, 1, "2013-07-05", 1000);
+    /* 3000 of 10000 allocated: still 'issued', so never skipped as paid. */
+    expect_sql(db, "SELECT status, paid_date, allocated_cents FROM invoices",
+               "issued|NULL|3000");
+    /* Only the 06-10 payment counts: 8000 open, 06-14 to 06-30 = 16 days. */
+    expect_aging(db, "2013-06-30", "5|USD|0|8000|0|0|0|8000|1|16");
+    expect_sql(db, "SELECT * FROM ar_aging('2013-06-30') WHERE customer_id = 5",
+               "5|USD|0|8000|0|0|0|8000|1|16");
+    /* On the credit note's date both count: 7000, 16 + 5 = 21 days. */
+    expect_aging(db, "2013-07-05", "5|USD|0|7000|0|0|0|7000|1|21");
+    /* Before the payment none counts: 10000, due in 5 days; on its day
+    ** 8000, due in 4. */
+    expect_aging(db, "2013-06-09", "5|USD|10000|0|0|0|0|10000|1|-5");
+    expect_aging(db, "2013-06-10", "5|USD|8000|0|0|0|0|8000|1|-4");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_ar_aging_unallocated_whole_total)
+{
+    sqlite3 *db = open_ledger();
+
+    add_invoice(db, 1, 3, "2013-04-01", "2013-05-01", 4321, "USD");
+    add_invoice(db, 2, 3, "2013-04-01", "2013-05-01", 1000, "USD");
+    add_payment(db, 2, "2013-05-20", 400);
+    expect_sql(db,
+               "SELECT invoice_id, allocated_cents FROM invoices"
+               " ORDER BY invoice_id",
+               "1|0\n2|400");
+    /* Invoice 1 owes its whole 4321 and invoice 2 1000 - 400 = 600, both
+    ** 05-01 to 06-30 = 30 + 30 = 60 days: 4921 in 31-60. */
+    expect_aging(db, "2013-06-30", "3|USD|0|0|4921|0|0|4921|2|60");
+    expect_sql(db, "SELECT * FROM ar_aging('2013-06-30') WHERE customer_id = 3",
+               "3|USD|0|0|4921|0|0|4921|2|60");
     sqlite3_close(db);
 }
 END_TEST
@@ -472,7 +550,9 @@ END_TEST
 
 /*
 ** The two tables ar_aging reads, without the schema's CHECKs and
-** triggers, so a test can store rows that sql/schema.sql rejects.
+** triggers, so a test can store rows that sql/schema.sql rejects. The one
+** trigger keeps invoices.allocated_cents the running sum of allocations,
+** as sql/triggers.sql does; status and paid_date are left as written.
 */
 static sqlite3 *open_bare_tables(void)
 {
@@ -481,21 +561,31 @@ static sqlite3 *open_bare_tables(void)
     harness_exec(db,
                  "CREATE TABLE invoices (invoice_id INTEGER PRIMARY KEY,"
                  " customer_id INTEGER, issue_date TEXT, due_date TEXT,"
-                 " total_cents INTEGER, currency TEXT, status TEXT);"
+                 " total_cents INTEGER, currency TEXT, status TEXT,"
+                 " paid_date TEXT, allocated_cents INTEGER NOT NULL"
+                 " DEFAULT 0);"
                  "CREATE TABLE allocations (allocation_id INTEGER PRIMARY KEY,"
                  " invoice_id INTEGER, amount_cents INTEGER,"
                  " effective_date TEXT);"
                  "CREATE INDEX allocations_invoice_id_idx"
-                 " ON allocations (invoice_id, effective_date)");
+                 " ON allocations (invoice_id, effective_date, amount_cents);"
+                 "CREATE TRIGGER allocations_sum AFTER INSERT ON allocations"
+                 " BEGIN UPDATE invoices"
+                 "  SET allocated_cents = allocated_cents + NEW.amount_cents"
+                 "  WHERE invoice_id = NEW.invoice_id; END");
     return db;
 }
+
+/* Column list of the bare invoices table that the tests fill. */
+#define BARE_INVOICES_INSERT                                                   \
+    "INSERT INTO invoices (invoice_id, customer_id, issue_date, due_date,"     \
+    " total_cents, currency, status) VALUES"
 
 START_TEST(test_ar_aging_bad_invoice_errors)
 {
     sqlite3 *db = open_bare_tables();
 
-    harness_exec(db,
-                 "INSERT INTO invoices VALUES"
+    harness_exec(db, BARE_INVOICES_INSERT
                  " (1, 7, '2013-01-01', '2013-02-30', 100, 'USD', 'issued')");
     expect_sql_error(
         db, "SELECT * FROM ar_aging('2013-06-30')",
@@ -521,10 +611,10 @@ START_TEST(test_ar_aging_overflow_errors)
 {
     sqlite3 *db = open_bare_tables();
 
-    harness_exec(db, "INSERT INTO invoices VALUES"
-                     " (1, 7, '2013-01-01', '2013-01-31', 9223372036854775807,"
-                     "  'USD', 'issued'),"
-                     " (2, 7, '2013-01-01', '2013-01-31', 1, 'USD', 'issued')");
+    harness_exec(db, BARE_INVOICES_INSERT
+                 " (1, 7, '2013-01-01', '2013-01-31', 9223372036854775807,"
+                 "  'USD', 'issued'),"
+                 " (2, 7, '2013-01-01', '2013-01-31', 1, 'USD', 'issued')");
     expect_sql_error(
         db, "SELECT * FROM ar_aging('2013-06-30')",
         "ar_aging: open cents of customer 7 exceed the 64-bit integer range");
@@ -538,14 +628,69 @@ START_TEST(test_ar_aging_overflow_errors)
 }
 END_TEST
 
+START_TEST(test_ar_aging_trusts_trigger_columns)
+{
+    sqlite3 *db = open_bare_tables();
+
+    /* Rows as an import that bypassed sql/triggers.sql could leave them.
+    ** Invoice 1: 400 allocated, then allocated_cents reset to 0. Invoice
+    ** 2: 'paid' on 06-01 with no allocation at all. Invoice 3: 'paid'
+    ** without a paid_date, settled by an allocation on 06-25. */
+    harness_exec(db, BARE_INVOICES_INSERT
+                 " (1, 7, '2013-06-01', '2013-06-20', 1000, 'USD', 'issued'),"
+                 " (2, 8, '2013-05-01', '2013-05-15', 500, 'USD', 'paid'),"
+                 " (3, 9, '2013-05-02', '2013-06-01', 300, 'USD', 'paid');"
+                 "INSERT INTO allocations VALUES (1, 1, 400, '2013-06-05'),"
+                 " (2, 3, 300, '2013-06-25');"
+                 "UPDATE invoices SET allocated_cents = 0"
+                 " WHERE invoice_id = 1;"
+                 "UPDATE invoices SET paid_date = '2013-06-01',"
+                 " allocated_cents = 500 WHERE invoice_id = 2");
+    /* 06-30: invoice 1 counts its whole 1000 (06-20 + 10 days) because its
+    ** allocated_cents of 0 means nothing is allocated. Invoice 2 is closed
+    ** by its paid_date and invoice 3 by its allocation. */
+    expect_aging(db, "2013-06-30", "7|USD|0|1000|0|0|0|1000|1|10");
+    /* 05-31: invoice 1 not issued yet; invoice 2 open before paid_date,
+    ** 500 less no allocation, 16 days; invoice 3 300, due tomorrow. */
+    expect_aging(db, "2013-05-31",
+                 "8|USD|0|500|0|0|0|500|1|16\n"
+                 "9|USD|300|0|0|0|0|300|1|-1");
+    /* 06-24: invoice 1 1000, 4 days; invoice 2 closed; invoice 3 has no
+    ** allocation yet without a paid_date to trust: 300, 23 days. */
+    expect_aging(db, "2013-06-24",
+                 "7|USD|0|1000|0|0|0|1000|1|4\n"
+                 "9|USD|0|300|0|0|0|300|1|23");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_ar_aging_allocation_sum_overflow_error)
+{
+    sqlite3 *db = open_bare_tables();
+
+    /* Two allocations whose sum passes 2^63 - 1; the triggers of the
+    ** schema would have rejected the second. */
+    harness_exec(db, BARE_INVOICES_INSERT
+                 " (1, 7, '2013-01-01', '2013-01-31', 100, 'USD', 'issued');"
+                 "INSERT INTO allocations VALUES"
+                 " (1, 1, 9223372036854775807, '2013-02-01'),"
+                 " (2, 1, 1, '2013-02-02')");
+    expect_sql_error(
+        db, "SELECT * FROM ar_aging('2013-06-30')",
+        "ar_aging: the allocations of an invoice sum past the 64-bit integer range; correct allocations.amount_cents");
+    /* Before the second one the sum fits, and it settles the invoice. */
+    expect_aging(db, "2013-02-01", "");
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_ar_aging_null_effective_date_not_counted)
 {
     sqlite3 *db = open_bare_tables();
 
     /* 1000 - 300 dated = 700 open: the undated 200 counts on no date,
     ** like effective_date <= as_of in SQL. 06-20 is 10 days before. */
-    harness_exec(db,
-                 "INSERT INTO invoices VALUES"
+    harness_exec(db, BARE_INVOICES_INSERT
                  " (1, 7, '2013-06-01', '2013-06-20', 1000, 'USD', 'issued');"
                  "INSERT INTO allocations VALUES"
                  " (1, 1, 300, '2013-06-05'), (2, 1, 200, NULL)");
@@ -562,7 +707,8 @@ START_TEST(test_ar_aging_recursive_view_error)
     harness_exec(db, "DROP TABLE invoices;"
                      "CREATE VIEW invoices AS SELECT customer_id AS invoice_id,"
                      " customer_id, '2013-01-01' AS issue_date, '2013-01-31'"
-                     " AS due_date, total_cents, currency, 'issued' AS status"
+                     " AS due_date, total_cents, currency, 'issued' AS status,"
+                     " NULL AS paid_date, 0 AS allocated_cents"
                      " FROM ar_aging('2013-06-30')");
     expect_sql_error(
         db, "SELECT * FROM ar_aging('2013-06-30')",
@@ -697,20 +843,17 @@ static int expect_same_as_plain(sqlite3 *db, const char *plain_sql,
     return rows;
 }
 
-START_TEST(test_ar_aging_matches_plain_sql)
+/* Asserts that ar_aging and plain_sql agree on the dates that matter. */
+static void expect_plain_dates(sqlite3 *db, const char *plain_sql)
 {
     static const char *const dates[] = {
         "2012-03-01", "2012-06-30", "2012-09-15", "2012-12-31",
         "2013-03-31", "2013-06-30", "2013-07-31",
     };
-    sqlite3 *db = open_ledger();
-    char *plain_sql = read_text_file(PLAIN_SQL_PATH);
     char *due_date;
     char *err = NULL;
     size_t i;
 
-    harness_exec(db, "DELETE FROM customers");
-    harness_exec(db, generated_ledger_sql);
     /* Before the first invoice, and on its issue date: invoices 540 and
     ** 1080 are issued that day with 0 days of terms; 1080 is paid 20 days
     ** later. */
@@ -726,21 +869,31 @@ START_TEST(test_ar_aging_matches_plain_sql)
         ck_assert_int_gt(expect_same_as_plain(db, plain_sql, dates[i], ""), 0);
     /* After every payment only the unpaid and part-paid remain. */
     ck_assert_int_gt(expect_same_as_plain(db, plain_sql, "2015-01-01", ""), 0);
-    free(plain_sql);
+}
+
+START_TEST(test_ar_aging_matches_plain_sql)
+{
+    sqlite3 *db = open_ledger();
+    size_t i;
+
+    harness_exec(db, "DELETE FROM customers");
+    harness_exec(db, generated_ledger_sql);
+    for (i = 0; i < PLAIN_SQL_COUNT; i++) {
+        char *plain_sql = read_text_file(plain_sql_paths[i]);
+        expect_plain_dates(db, plain_sql);
+        free(plain_sql);
+    }
     sqlite3_close(db);
 }
 END_TEST
 
-START_TEST(test_ar_aging_matches_plain_sql_per_customer)
+/* Asserts per customer that ar_aging and plain_sql agree on 2013-06-30. */
+static void expect_plain_customers(sqlite3 *db, const char *plain_sql)
 {
-    sqlite3 *db = open_ledger();
-    char *plain_sql = read_text_file(PLAIN_SQL_PATH);
     int customer;
     int rows = 0;
     int max_rows = 0;
 
-    harness_exec(db, "DELETE FROM customers");
-    harness_exec(db, generated_ledger_sql);
     for (customer = 1; customer <= 41; customer++) {
         char *where = sqlite3_mprintf("WHERE customer_id = %d", customer);
         int n = expect_same_as_plain(db, plain_sql, "2013-06-30", where);
@@ -753,7 +906,20 @@ START_TEST(test_ar_aging_matches_plain_sql_per_customer)
     ck_assert_int_eq(rows, harness_int(db, "SELECT count(*) FROM"
                                            " ar_aging('2013-06-30')"));
     ck_assert_int_eq(max_rows, 2);
-    free(plain_sql);
+}
+
+START_TEST(test_ar_aging_matches_plain_sql_per_customer)
+{
+    sqlite3 *db = open_ledger();
+    size_t i;
+
+    harness_exec(db, "DELETE FROM customers");
+    harness_exec(db, generated_ledger_sql);
+    for (i = 0; i < PLAIN_SQL_COUNT; i++) {
+        char *plain_sql = read_text_file(plain_sql_paths[i]);
+        expect_plain_customers(db, plain_sql);
+        free(plain_sql);
+    }
     sqlite3_close(db);
 }
 END_TEST
@@ -855,6 +1021,9 @@ Suite *aging_suite(void)
     tcase_add_test(sql, test_ar_aging_issued_after_as_of_excluded);
     tcase_add_test(sql, test_ar_aging_void_excluded);
     tcase_add_test(sql, test_ar_aging_fully_paid_excluded);
+    tcase_add_test(sql, test_ar_aging_paid_after_as_of_sums_earlier);
+    tcase_add_test(sql, test_ar_aging_partial_allocations_both_sides);
+    tcase_add_test(sql, test_ar_aging_unallocated_whole_total);
     tcase_add_test(sql, test_ar_aging_credit_note_and_write_off);
     tcase_add_test(sql, test_ar_aging_two_currencies_two_rows);
     tcase_add_test(sql, test_ar_aging_max_days_negative_when_none_due);
@@ -866,6 +1035,7 @@ Suite *aging_suite(void)
     tcase_add_test(sql, test_ar_aging_empty_ledger);
     tcase_add_test(sql, test_ar_aging_null_as_of_no_rows);
     tcase_add_test(sql, test_ar_aging_null_effective_date_not_counted);
+    tcase_add_test(sql, test_ar_aging_trusts_trigger_columns);
     suite_add_tcase(s, sql);
 
     tcase_add_test(errors, test_ar_aging_missing_as_of_error);
@@ -873,6 +1043,7 @@ Suite *aging_suite(void)
     tcase_add_test(errors, test_ar_aging_without_schema_error);
     tcase_add_test(errors, test_ar_aging_bad_invoice_errors);
     tcase_add_test(errors, test_ar_aging_overflow_errors);
+    tcase_add_test(errors, test_ar_aging_allocation_sum_overflow_error);
     tcase_add_test(errors, test_ar_aging_recursive_view_error);
     suite_add_tcase(s, errors);
 
