@@ -135,16 +135,6 @@ void statement_file_free(struct statement_file *file)
 ** Reading the file and choosing the reader.
 */
 
-/*
-** TODO(statement): drop these two pragmas once ext/statement_mt940.c and
-** ext/statement_csv.c are in the tree. They make the references weak, so
-** the camt and OFX readers link and work before the MT940 and CSV readers
-** exist. A weak reference that nothing defines is NULL, and
-** statement_load then reports the reader as missing.
-*/
-#pragma weak statement_read_mt940
-#pragma weak statement_read_csv
-
 /* The format names the 2nd argument accepts. The readers are reached only
 ** through this table. */
 static const struct statement_format {
@@ -416,16 +406,6 @@ static int statement_choose_format(const char *path, const char *format_arg,
     return index;
 }
 
-/* Sets the error for a format whose reader this build lacks. */
-static int statement_missing_reader(const char *path, const char *format,
-                                    char **err_out)
-{
-    *err_out = sqlite3_mprintf("bank_statement: '%s': this build has no %s "
-                               "reader yet",
-                               path, format);
-    return *err_out ? SQLITE_ERROR : SQLITE_NOMEM;
-}
-
 int statement_load(const char *path, const char *format_arg,
                    const char *options, struct statement_file *file,
                    char **err_out)
@@ -446,9 +426,6 @@ int statement_load(const char *path, const char *format_arg,
     file->format = statement_strdup(statement_formats[index].name, -1);
     if (file->path == NULL || file->format == NULL)
         rc = SQLITE_NOMEM;
-    else if (statement_formats[index].read == NULL)
-        rc = statement_missing_reader(path, statement_formats[index].name,
-                                      err_out);
     else
         rc = statement_formats[index].read(file, data, size, options, err_out);
     sqlite3_free(data);
