@@ -582,7 +582,7 @@ static int mt940_dispatch(struct mt940_state *st)
     int is_86 = strcmp(tag, "86") == 0;
     int rc = SQLITE_OK;
 
-    if (mt940_statement(st) == NULL)
+    if (strcmp(tag, "20") != 0 && mt940_statement(st) == NULL)
         return SQLITE_NOMEM;
     if (!is_86 && strcmp(tag, "61") != 0)
         st->narrative_entry = -1;

@@ -10,8 +10,9 @@
 ** Three layouts are told apart by their start:
 **   - German structured (DFÜ-Abkommen / DK): a 3-digit transaction code,
 **     then subfields '?NN': ?20-?29 and ?60-?63 purpose, ?31 account,
-**     ?32-?33 name. Subfields wrap at a fixed width, so a name or a key
-**     value continues in the next subfield without a space.
+**     ?32-?33 name. Subfields wrap at 27 characters: purpose subfields
+**     are joined by ' ' except after a full one, whose word continues;
+**     names and key values are joined without a space.
 **   - Dutch slash codes: '/NAME/', '/REMI/', '/EREF/', '/IBAN/', '/CNTP/'.
 **   - Anything else is free text; its lines are joined by ' '.
 ** In German and free text, the SEPA keys EREF+, KREF+, MREF+, CRED+,
@@ -33,6 +34,9 @@ SQLITE_EXTENSION_INIT3
 /* Marks a subfield or line boundary in a purpose string: SEPA keys and
 ** their values may be cut at a boundary, so key matching skips it. */
 #define MT940_BOUNDARY '\x01'
+
+/* Width of a German ?20-?29 purpose subfield. */
+#define MT940_SUBFIELD_WIDTH 27
 
 /* SEPA purpose keys of the German banking standard, with their '+'. */
 static const char *const mt940_sepa_keys[] = {
@@ -281,6 +285,7 @@ static int mt940_read_german(const char *flat, int n,
     sqlite3_str *purpose = sqlite3_str_new(NULL);
     sqlite3_str *name = sqlite3_str_new(NULL);
     int i = mt940_subfield_end(flat, n, 3);
+    int purpose_part_len = 0;
     int rc = SQLITE_OK;
 
     while (i < n && rc == SQLITE_OK) {
@@ -289,8 +294,12 @@ static int mt940_read_german(const char *flat, int n,
         const char *value = flat + i + 3;
         int len = end - (i + 3);
         if ((code >= 20 && code <= 29) || (code >= 60 && code <= 63)) {
-            sqlite3_str_appendchar(purpose, 1, MT940_BOUNDARY);
+            /* A full 27-character subfield was cut by the width, so the
+            ** next one continues its word; a shorter one ended early. */
+            if (purpose_part_len < MT940_SUBFIELD_WIDTH)
+                sqlite3_str_appendchar(purpose, 1, MT940_BOUNDARY);
             sqlite3_str_append(purpose, value, len);
+            purpose_part_len = len;
         } else if (code == 32 || code == 33) {
             sqlite3_str_appendchar(name, 1, MT940_BOUNDARY);
             sqlite3_str_append(name, value, len);
