@@ -8,7 +8,7 @@
 #   Needs cc, the sqlite3 shell and libsqlite3-dev. Takes under a minute
 #   and 600 MB of space under ${TMPDIR:-/tmp}, removed at the end.
 #
-# It prints two tables:
+# It prints two tables (times are CPU seconds, see aging_bench.c):
 #   1. timings of ar_aging, of two plain-SQL reports and of a bare scan
 #      of each table ar_aging reads, with every column it reads.
 #      aging_plain.sql is the fastest plain SQL found: it trusts the
