@@ -54,7 +54,10 @@ struct reconcile_memo_key {
     char text[RECONCILE_KEY_MAX + 1]; /* normalized, NUL-terminated */
     unsigned char len;                /* bytes of text */
     unsigned char raw;                /* 1: alphanumerics of the word as
-                                      ** written, zeros kept */
+                                       ** written, zeros kept */
+    unsigned char run;                /* 1: a digit run inside a longer
+                                       ** word, not tried within one edit */
+    unsigned char joined;             /* 1: 2 or 3 words joined */
     unsigned short start;             /* byte span in the memo it came from */
     unsigned short end;
 };
@@ -122,6 +125,8 @@ struct reconcile_posting {
     int value;         /* e.g. an invoice or customer index */
     int next;          /* next posting of the same key, -1 at the end */
     unsigned char tag; /* e.g. which of the invoice's keys */
+    unsigned char pos; /* deletion map: where a character was deleted */
+    char ch;           /* deletion map: the character deleted */
 };
 
 /* One distinct key. */
@@ -135,7 +140,8 @@ struct reconcile_key_entry {
 
 /* Open-addressing hash of distinct keys, each with a list of postings. */
 struct reconcile_keymap {
-    unsigned int *slots;     /* entry index + 1; 0 = empty */
+    sqlite3_uint64 *slots;   /* hash << 32 | entry index + 1;
+                              ** 0 = empty */
     unsigned int slot_count; /* a power of two, or 0 */
     struct reconcile_key_entry *entries;
     int entry_count;
@@ -151,6 +157,21 @@ struct reconcile_keymap {
 /* Adds (key, value, tag). Returns SQLITE_OK or SQLITE_NOMEM. */
 int reconcile_keymap_add(struct reconcile_keymap *map, const char *key, int len,
                          int value, int tag);
+
+/*
+** Adds (key, value, tag) to a deletion map: key is the invoice key with
+** the character ch deleted at pos.
+*/
+int reconcile_keymap_add_deletion(struct reconcile_keymap *map, const char *key,
+                                  int len, int value, int tag, int pos,
+                                  char ch);
+
+/*
+** Stores each key's postings next to each other, in the order they were
+** added, so that reading a list does not jump around memory. The map
+** takes no more additions afterwards. Returns SQLITE_OK or SQLITE_NOMEM.
+*/
+int reconcile_keymap_compact(struct reconcile_keymap *map);
 
 /* Returns the entry index of key, or -1 when absent. */
 int reconcile_keymap_find(const struct reconcile_keymap *map, const char *key,
@@ -227,6 +248,9 @@ struct reconcile_book {
     int *stamp;               /* per invoice: last payment that saw it */
     int *slot;                /* per invoice: its candidate slot then */
     sqlite3_int64 *remaining; /* per invoice: open cents left to claim */
+    int *hit_stamp;           /* per invoice: last fuzzy lookup that hit it */
+    int *customer_stamp;      /* per customer: last name lookup that hit it */
+    float *customer_vote;     /* per customer: words shared with the payer */
     int loaded;               /* 1 once filled */
 };
 

@@ -47,20 +47,28 @@ static unsigned int hash_bytes(const char *key, int len)
     return h;
 }
 
+/* Packs an entry's hash and index into a slot; 0 stays the empty slot. */
+static sqlite3_uint64 slot_value(unsigned int hash, int entry)
+{
+    return (sqlite3_uint64)hash << 32 | (sqlite3_uint64)(entry + 1);
+}
+
 /* Returns the slot of key, or the empty slot where it belongs. */
 static unsigned int keymap_slot(const struct reconcile_keymap *map,
                                 const char *key, int len, unsigned int hash)
 {
     unsigned int mask = map->slot_count - 1;
     unsigned int slot = hash & mask;
-
     for (;; slot = (slot + 1) & mask) {
-        unsigned int index = map->slots[slot];
+        sqlite3_uint64 packed = map->slots[slot];
         const struct reconcile_key_entry *e;
-        if (index == 0)
+        if (packed == 0)
             return slot;
-        e = &map->entries[index - 1];
-        if (e->hash == hash && e->key_len == len &&
+        /* The hash in the slot spares reading the entry of another key. */
+        if ((unsigned int)(packed >> 32) != hash)
+            continue;
+        e = &map->entries[(unsigned int)packed - 1];
+        if (e->key_len == len &&
             memcmp(map->keys + e->key_offset, key, (size_t)len) == 0)
             return slot;
     }
@@ -71,7 +79,7 @@ static int keymap_grow_slots(struct reconcile_keymap *map)
 {
     unsigned int count =
         map->slot_count ? map->slot_count * 2 : KEYMAP_MIN_SLOTS;
-    unsigned int *slots;
+    sqlite3_uint64 *slots;
     int i;
 
     if (count > (1u << 30))
@@ -88,7 +96,7 @@ static int keymap_grow_slots(struct reconcile_keymap *map)
         unsigned int slot = e->hash & (count - 1);
         while (slots[slot] != 0)
             slot = (slot + 1) & (count - 1);
-        slots[slot] = (unsigned int)i + 1;
+        slots[slot] = slot_value(e->hash, i);
     }
     return SQLITE_OK;
 }
@@ -160,12 +168,13 @@ static int keymap_new_entry(struct reconcile_keymap *map, const char *key,
     e->key_len = (unsigned char)len;
     e->first = -1;
     e->count = 0;
-    map->slots[slot] = (unsigned int)++map->entry_count;
+    map->slots[slot] = slot_value(hash, map->entry_count++);
     return SQLITE_OK;
 }
 
-int reconcile_keymap_add(struct reconcile_keymap *map, const char *key, int len,
-                         int value, int tag)
+/* Adds a posting; see reconcile_keymap_add and _add_deletion. */
+static int keymap_add(struct reconcile_keymap *map, const char *key, int len,
+                      int value, int tag, int pos, char ch)
 {
     unsigned int hash = hash_bytes(key, len);
     unsigned int slot;
@@ -190,13 +199,57 @@ int reconcile_keymap_add(struct reconcile_keymap *map, const char *key, int len,
                     map->posting_count, sizeof(*map->postings));
     if (rc != SQLITE_OK)
         return rc;
-    e = &map->entries[map->slots[slot] - 1];
+    e = &map->entries[(unsigned int)map->slots[slot] - 1];
     p = &map->postings[map->posting_count];
     p->value = value;
     p->tag = (unsigned char)tag;
+    p->pos = (unsigned char)pos;
+    p->ch = ch;
     p->next = e->first;
     e->first = map->posting_count++;
     e->count++;
+    return SQLITE_OK;
+}
+
+int reconcile_keymap_add(struct reconcile_keymap *map, const char *key, int len,
+                         int value, int tag)
+{
+    return keymap_add(map, key, len, value, tag, 0, 0);
+}
+
+int reconcile_keymap_add_deletion(struct reconcile_keymap *map, const char *key,
+                                  int len, int value, int tag, int pos, char ch)
+{
+    return keymap_add(map, key, len, value, tag, pos, ch);
+}
+
+int reconcile_keymap_compact(struct reconcile_keymap *map)
+{
+    struct reconcile_posting *packed;
+    int next = 0;
+    int e;
+
+    if (map->posting_count == 0)
+        return SQLITE_OK;
+    packed =
+        sqlite3_malloc64((sqlite3_uint64)map->posting_count * sizeof(*packed));
+    if (packed == NULL)
+        return SQLITE_NOMEM;
+    for (e = 0; e < map->entry_count; e++) {
+        struct reconcile_key_entry *entry = &map->entries[e];
+        int p = entry->first;
+        int k;
+        /* The list runs newest first; lay it out oldest first. */
+        for (k = entry->count - 1; k >= 0; k--, p = map->postings[p].next) {
+            packed[next + k] = map->postings[p];
+            packed[next + k].next = k + 1 < entry->count ? next + k + 1 : -1;
+        }
+        entry->first = next;
+        next += entry->count;
+    }
+    sqlite3_free(map->postings);
+    map->postings = packed;
+    map->posting_capacity = map->posting_count;
     return SQLITE_OK;
 }
 
@@ -208,7 +261,7 @@ int reconcile_keymap_find(const struct reconcile_keymap *map, const char *key,
     if (map->slot_count == 0 || len <= 0 || len > 255)
         return -1;
     slot = keymap_slot(map, key, len, hash_bytes(key, len));
-    return (int)map->slots[slot] - 1;
+    return (int)(unsigned int)map->slots[slot] - 1;
 }
 
 void reconcile_keymap_free(struct reconcile_keymap *map)
@@ -235,6 +288,9 @@ void reconcile_book_free(struct reconcile_book *book)
     sqlite3_free(book->stamp);
     sqlite3_free(book->slot);
     sqlite3_free(book->remaining);
+    sqlite3_free(book->hit_stamp);
+    sqlite3_free(book->customer_stamp);
+    sqlite3_free(book->customer_vote);
     memset(book, 0, sizeof(*book));
 }
 
@@ -422,15 +478,15 @@ static int add_deletions(struct reconcile_book *book, const char *key, int len,
     int rc = SQLITE_OK;
 
     if (len < 4)
-        return SQLITE_OK;
+        return SQLITE_OK; /* Every position, also inside a run of equal
+                           *characters, so that a
+                           ** lookup can tell a substitution or swap from the
+                           *positions alone. */
     for (i = 0; i < len && rc == SQLITE_OK; i++) {
-        /* Deleting either of two equal neighbours gives the same key. */
-        if (i > 0 && key[i] == key[i - 1])
-            continue;
         memcpy(variant, key, (size_t)i);
         memcpy(variant + i, key + i + 1, (size_t)(len - i - 1));
-        rc = reconcile_keymap_add(&book->deletions, variant, len - 1, invoice,
-                                  tag);
+        rc = reconcile_keymap_add_deletion(&book->deletions, variant, len - 1,
+                                           invoice, tag, i, key[i]);
     }
     return rc;
 }
@@ -655,13 +711,37 @@ static int allocate_scratch(struct reconcile_book *book)
     book->stamp = sqlite3_malloc64(n * sizeof(int));
     book->slot = sqlite3_malloc64(n * sizeof(int));
     book->remaining = sqlite3_malloc64(n * sizeof(sqlite3_int64));
-    if (book->stamp == NULL || book->slot == NULL || book->remaining == NULL)
+    book->hit_stamp = sqlite3_malloc64(n * sizeof(int));
+    book->customer_stamp = sqlite3_malloc64(
+        ((sqlite3_uint64)book->customer_count + 1) * sizeof(int));
+    book->customer_vote = sqlite3_malloc64(
+        ((sqlite3_uint64)book->customer_count + 1) * sizeof(float));
+    if (book->stamp == NULL || book->slot == NULL || book->remaining == NULL ||
+        book->hit_stamp == NULL || book->customer_stamp == NULL ||
+        book->customer_vote == NULL)
         return SQLITE_NOMEM;
     for (i = 0; i < book->invoice_count; i++) {
         book->stamp[i] = -1;
+        book->hit_stamp[i] = -1;
         book->remaining[i] = book->invoices[i].open_cents;
     }
+    for (i = 0; i < book->customer_count; i++)
+        book->customer_stamp[i] = -1;
     return SQLITE_OK;
+}
+
+/* Compacts every map of the book once it is loaded. */
+static int compact_maps(struct reconcile_book *book)
+{
+    struct reconcile_keymap *maps[] = {&book->numbers,    &book->deletions,
+                                       &book->amounts,    &book->customer_ids,
+                                       &book->name_words, &book->aliases};
+    size_t i;
+    int rc = SQLITE_OK;
+
+    for (i = 0; i < sizeof(maps) / sizeof(*maps) && rc == SQLITE_OK; i++)
+        rc = reconcile_keymap_compact(maps[i]);
+    return rc;
 }
 
 /* Steps stmt to its end, calling load for each row. */
@@ -725,6 +805,8 @@ int reconcile_book_load(struct reconcile_book *book,
                        "payer_aliases");
     if (rc == SQLITE_OK)
         rc = order_open_invoices(book);
+    if (rc == SQLITE_OK)
+        rc = compact_maps(book);
     if (rc == SQLITE_OK)
         rc = allocate_scratch(book);
     if (rc == SQLITE_OK)

@@ -4,7 +4,8 @@
 ** accounts.
 **
 ** A memo is split into words at ASCII spaces and at , ; : ( ) [ ] { } " '
-** | < > = ! ? &. Words that belong to one of these shapes are set aside,
+** | < > = ! ? & (a ',' between two digits does not split). Words that belong to
+*one of these shapes are set aside,
 ** so that their digit groups never count as an invoice number:
 **   - an IBAN: 2 letters and 2 digits, then 11 to 30 letters or digits, in
 **     one word or in groups of 4 ('ES91 2100 0418 4502 0005 1332');
@@ -126,6 +127,18 @@ static void measure_word(struct memo_word *w, const char *text)
     w->alnum_only = (unsigned char)alnum_only;
 }
 
+/*
+** Returns 1 when text[i] ends a word. A ',' between two digits does not,
+** so that an amount such as '2.168,00' stays one word.
+*/
+static int ends_word(const char *text, int n, int i)
+{
+    if (text[i] == ',' && i > 0 && i + 1 < n && is_digit(text[i - 1]) &&
+        is_digit(text[i + 1]))
+        return 0;
+    return is_word_separator((unsigned char)text[i]);
+}
+
 /* Splits text[0..n-1] into words. */
 static void split_words(struct memo_words *words, const char *text, int n)
 {
@@ -135,14 +148,14 @@ static void split_words(struct memo_words *words, const char *text, int n)
     words->count = 0;
     while (i < n && words->count < MEMO_MAX_WORDS) {
         struct memo_word *w;
-        while (i < n && is_word_separator((unsigned char)text[i]))
+        while (i < n && ends_word(text, n, i))
             i++;
         if (i >= n)
             break;
         w = &words->word[words->count++];
         memset(w, 0, sizeof(*w));
         w->start = (unsigned short)i;
-        while (i < n && !is_word_separator((unsigned char)text[i]))
+        while (i < n && !ends_word(text, n, i))
             i++;
         w->end = (unsigned short)i;
         measure_word(w, text);
@@ -509,9 +522,14 @@ static void find_belgian(struct memo_words *words, int n,
     }
 }
 
+/* How a key was made, for add_key. */
+#define KEY_RAW 1    /* letters and digits of a word as written */
+#define KEY_RUN 2    /* a digit run inside a word */
+#define KEY_JOINED 4 /* 2 or 3 words joined */
+
 /* Adds a key unless it is empty, too long or already there. */
 static void add_key(struct reconcile_memo *memo, const char *key, int len,
-                    int start, int end, int raw)
+                    int start, int end, int flags)
 {
     struct reconcile_memo_key *k;
     int i;
@@ -527,7 +545,9 @@ static void add_key(struct reconcile_memo *memo, const char *key, int len,
     memcpy(k->text, key, (size_t)len);
     k->text[len] = '\0';
     k->len = (unsigned char)len;
-    k->raw = (unsigned char)raw;
+    k->raw = (flags & KEY_RAW) != 0;
+    k->run = (flags & KEY_RUN) != 0;
+    k->joined = (flags & KEY_JOINED) != 0;
     k->start = (unsigned short)start;
     k->end = (unsigned short)end;
 }
@@ -545,7 +565,7 @@ static int has_digit(const char *key, int len)
 
 /* Adds the normalized form of text[start..end) when it has a digit. */
 static void add_normalized(struct reconcile_memo *memo, const char *text,
-                           int start, int end)
+                           int start, int end, int joined)
 {
     char key[RECONCILE_KEY_MAX];
     int len;
@@ -554,7 +574,7 @@ static void add_normalized(struct reconcile_memo *memo, const char *text,
         return;
     len = reconcile_normalize(text + start, end - start, key, sizeof(key));
     if (len > 0 && has_digit(key, len))
-        add_key(memo, key, len, start, end, 0);
+        add_key(memo, key, len, start, end, joined ? KEY_JOINED : 0);
 }
 
 /* Adds the ASCII letters and digits of a word, zeros kept. */
@@ -575,7 +595,7 @@ static void add_raw(struct reconcile_memo *memo, const char *text,
             return;
         key[len++] = to_upper(c);
     }
-    add_key(memo, key, len, w->start, w->end, 1);
+    add_key(memo, key, len, w->start, w->end, KEY_RAW);
 }
 
 /* Adds each digit run of the word, leading zeros cut. */
@@ -598,9 +618,9 @@ static void add_digit_runs(struct reconcile_memo *memo, const char *text,
         if (i == run_start)
             continue;
         if (first == i)
-            add_key(memo, "0", 1, run_start, i, 0);
+            add_key(memo, "0", 1, run_start, i, KEY_RUN);
         else
-            add_key(memo, text + first, i - first, run_start, i, 0);
+            add_key(memo, text + first, i - first, run_start, i, KEY_RUN);
     }
 }
 
@@ -631,17 +651,17 @@ static void add_word_keys(const struct memo_words *words,
         const struct memo_word *w = &words->word[i];
         if (w->shape != WORD_PLAIN || w->digits == 0)
             continue;
-        add_normalized(memo, words->text, w->start, w->end);
+        add_normalized(memo, words->text, w->start, w->end, 0);
         add_raw(memo, words->text, w);
         add_digit_runs(memo, words->text, w);
     }
     for (i = 0; i < words->count; i++) {
         if (can_join(words, i, 2))
             add_normalized(memo, words->text, words->word[i].start,
-                           words->word[i + 1].end);
+                           words->word[i + 1].end, 1);
         if (can_join(words, i, 3))
             add_normalized(memo, words->text, words->word[i].start,
-                           words->word[i + 2].end);
+                           words->word[i + 2].end, 1);
     }
 }
 
