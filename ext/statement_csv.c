@@ -1,26 +1,780 @@
 /*
-** CSV statement reader for bank_statement (placeholder: the reader is
-** being written).
+** CSV bank exports read into the parsed form of statement.h, with the
+** columns named in the options. CSV is never detected: pass 'csv'.
 **
 ** Usage:
-**   SELECT * FROM bank_statement('june.csv', 'csv', 'date=1;amount=2');
+**   SELECT * FROM bank_statement('june.csv', 'csv',
+**       'date=1,amount=4,memo=Concepto,currency=EUR');
+**   SELECT * FROM bank_statement('konto.csv', 'csv',
+**       'delimiter=semicolon,decimal=comma,thousands=point,date_order=dmy,'
+**       'date=Buchungstag,debit=Soll,credit=Haben,memo=Verwendungszweck,'
+**       'currency=EUR,encoding=latin1,skip=2');
+**
+** Options: a comma-separated list of key=value, as for camt, so a ','
+** or ';' is given by name. Keys:
+**   delimiter   comma (default), semicolon, tab, pipe, or one other
+**               ASCII character
+**   quote       double (default), single or none; RFC 4180 quoting: a
+**               doubled quote is one quote, and a quoted cell may hold the
+**               delimiter and line breaks
+**   decimal     point (default) or comma
+**   thousands   none (default), point, comma, space or apostrophe
+**   date_order  ymd (default), dmy or mdy, with a 4-digit year and '/',
+**               '-' or '.' between the parts (parse_date's rules)
+**   skip        lines before the header row to skip (default 0)
+**   header      yes (default): the first row names the columns; no
+**   encoding    utf-8 (default; invalid UTF-8 is an error) or latin1
+**               (ISO 8859-1, converted to UTF-8)
+**   currency    three capitals ("EUR"): the ISO 4217 code of every row;
+**               anything else maps the currency column like the keys
+**               below, and an empty cell there falls back to nothing
+** Columns, each a 1-based index or a header name (ASCII case ignored):
+**   date (booking date, required), value_date, amount (signed) or debit
+**   and/or credit (debit amounts are negated whatever their sign),
+**   currency, account (the statement's account, from the first row),
+**   counterparty_name, counterparty_account, memo, reference
+**   (structured_ref), bank_txn_id.
+** A UTF-8 byte-order mark is skipped, and empty lines are read over.
+** Every row is booked; the file gives no balances.
 **
 ** LIMITS
-**   - Not implemented yet.
+**   - A header name that contains ',' or '=' cannot be named; use its
+**     index.
+**   - Every row must have as many cells as the header row (or the first
+**     row without a header).
+**   - Two-digit years are rejected, because any century guess would move
+**     some dates.
 */
+#include <stdarg.h>
+#include <string.h>
+
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
+#include "currency.h"
+#include "dates.h"
 #include "statement.h"
+#include "utf8.h"
+
+/* The columns an option can map. */
+enum csv_column {
+    CSV_DATE,
+    CSV_VALUE_DATE,
+    CSV_AMOUNT,
+    CSV_DEBIT,
+    CSV_CREDIT,
+    CSV_CURRENCY,
+    CSV_ACCOUNT,
+    CSV_NAME,
+    CSV_CP_ACCOUNT,
+    CSV_MEMO,
+    CSV_REFERENCE,
+    CSV_TXN_ID,
+    CSV_N_COLUMNS
+};
+
+/* Option names of the columns, in enum csv_column order. */
+static const char *const csv_column_names[CSV_N_COLUMNS] = {
+    "date",
+    "value_date",
+    "amount",
+    "debit",
+    "credit",
+    "currency",
+    "account",
+    "counterparty_name",
+    "counterparty_account",
+    "memo",
+    "reference",
+    "bank_txn_id",
+};
+
+/* Most cells a row may have. */
+#define CSV_MAX_CELLS 256
+
+/* The parsed options. */
+struct csv_options {
+    char delimiter;                   /* cell separator */
+    char quote;                       /* quote character, 0 for none */
+    char decimal;                     /* '.' or ',' */
+    char thousands;                   /* group separator, 0 for none */
+    enum date_order order;            /* of date and value_date */
+    int skip;                         /* lines before the header row */
+    int header;                       /* 1 when the first row names columns */
+    int latin1;                       /* 1 to convert ISO 8859-1 */
+    char currency[4];                 /* default currency, "" for none */
+    const char *names[CSV_N_COLUMNS]; /* header name per column, borrowed
+                                         from the options text, or NULL */
+    int name_lens[CSV_N_COLUMNS];     /* bytes of names[i] */
+    int index[CSV_N_COLUMNS];         /* 0-based cell index, -1 unmapped */
+};
+
+/* One cell of the current row: bytes in the reader's cell buffer. */
+struct csv_cell {
+    int start; /* offset into csv_state.cells */
+    int len;   /* bytes */
+};
+
+/* Reader state. */
+struct csv_state {
+    struct statement_file *file;        /* the result */
+    char **err_out;                     /* where the message goes */
+    struct csv_options opt;             /* parsed options */
+    const char *data;                   /* UTF-8 text being read */
+    size_t size;                        /* bytes of data */
+    size_t pos;                         /* read position */
+    int line;                           /* line number at pos */
+    int row_line;                       /* line where the current row starts */
+    char *cells;                        /* unquoted cell text; owned */
+    struct csv_cell row[CSV_MAX_CELLS]; /* cells of the current row */
+    int n_cells;                        /* cells in row */
+    int expected_cells;                 /* cells of the header/first row */
+};
+
+/* Sets "bank_statement: '<path>': <reason>" and returns SQLITE_ERROR. */
+static int csv_fail(struct csv_state *st, const char *format, ...)
+{
+    va_list ap;
+    char *reason;
+
+    va_start(ap, format);
+    reason = sqlite3_vmprintf(format, ap);
+    va_end(ap);
+    if (reason == NULL)
+        return SQLITE_NOMEM;
+    *st->err_out =
+        sqlite3_mprintf("bank_statement: '%s': %s", st->file->path, reason);
+    sqlite3_free(reason);
+    return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* ---------------------------------------------------------------------
+** Options.
+*/
+
+/* Returns 1 when the n bytes at text equal word. */
+static int csv_is(const char *text, int n, const char *word)
+{
+    return (int)strlen(word) == n && memcmp(text, word, (size_t)n) == 0;
+}
+
+/* Reads a character option given by name; returns 0 for an unknown name. */
+static int csv_char_value(const char *value, int n, int allow_other, char *out)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } names[] = {{"comma", ','},       {"semicolon", ';'}, {"tab", '\t'},
+                 {"pipe", '|'},        {"point", '.'},     {"space", ' '},
+                 {"apostrophe", '\''}, {"double", '"'},    {"single", '\''},
+                 {"none", 0}};
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+        if (csv_is(value, n, names[i].name)) {
+            *out = names[i].c;
+            return 1;
+        }
+    if (allow_other && n == 1 && value[0] > ' ' && value[0] < 0x7F &&
+        value[0] != '"') {
+        *out = value[0];
+        return 1;
+    }
+    return 0;
+}
+
+/* Reads a column mapping: a 1-based index or a header name. */
+static void csv_map_column(struct csv_options *opt, int column,
+                           const char *value, int n)
+{
+    int i;
+    int number = 0;
+
+    for (i = 0; i < n && value[i] >= '0' && value[i] <= '9' && number < 1000;
+         i++)
+        number = number * 10 + (value[i] - '0');
+    if (i == n && number >= 1) {
+        opt->index[column] = number - 1;
+        opt->names[column] = NULL;
+    } else {
+        opt->index[column] = -1;
+        opt->names[column] = value;
+        opt->name_lens[column] = n;
+    }
+}
+
+/* Reads one key=value option; returns 0 when it is invalid. */
+static int csv_option(struct csv_options *opt, const char *key, int key_len,
+                      const char *value, int n)
+{
+    int i;
+
+    if (csv_is(key, key_len, "currency") && n == 3 && value[0] >= 'A' &&
+        value[0] <= 'Z' && value[1] >= 'A' && value[1] <= 'Z' &&
+        value[2] >= 'A' && value[2] <= 'Z') {
+        memcpy(opt->currency, value, 3);
+        opt->currency[3] = '\0';
+        return currency_minor_digits(opt->currency) >= 0;
+    }
+    for (i = 0; i < CSV_N_COLUMNS; i++)
+        if (csv_is(key, key_len, csv_column_names[i])) {
+            if (n == 0)
+                return 0;
+            csv_map_column(opt, i, value, n);
+            return 1;
+        }
+    if (csv_is(key, key_len, "delimiter"))
+        return csv_char_value(value, n, 1, &opt->delimiter) &&
+               opt->delimiter != 0;
+    if (csv_is(key, key_len, "quote"))
+        return (csv_is(value, n, "double") || csv_is(value, n, "single") ||
+                csv_is(value, n, "none")) &&
+               csv_char_value(value, n, 0, &opt->quote);
+    if (csv_is(key, key_len, "decimal"))
+        return (csv_is(value, n, "point") || csv_is(value, n, "comma")) &&
+               csv_char_value(value, n, 0, &opt->decimal);
+    if (csv_is(key, key_len, "thousands"))
+        return !csv_is(value, n, "tab") && !csv_is(value, n, "semicolon") &&
+               csv_char_value(value, n, 0, &opt->thousands);
+    if (csv_is(key, key_len, "date_order"))
+        return date_order_from_name(value, n, &opt->order);
+    if (csv_is(key, key_len, "header")) {
+        opt->header = csv_is(value, n, "yes");
+        return opt->header || csv_is(value, n, "no");
+    }
+    if (csv_is(key, key_len, "encoding")) {
+        opt->latin1 = csv_is(value, n, "latin1");
+        return opt->latin1 || csv_is(value, n, "utf-8");
+    }
+    if (csv_is(key, key_len, "skip")) {
+        opt->skip = 0;
+        for (i = 0; i < n && value[i] >= '0' && value[i] <= '9' && i < 6; i++)
+            opt->skip = opt->skip * 10 + (value[i] - '0');
+        return n > 0 && i == n;
+    }
+    return 0;
+}
+
+/* Trims ASCII blanks from both ends of text[0..*n-1]. */
+static const char *csv_trim(const char *text, int *n)
+{
+    while (*n > 0 && (*text == ' ' || *text == '\t')) {
+        text++;
+        (*n)--;
+    }
+    while (*n > 0 && (text[*n - 1] == ' ' || text[*n - 1] == '\t'))
+        (*n)--;
+    return text;
+}
+
+/* Parses the options text (may be NULL) into st->opt. */
+static int csv_parse_options(struct csv_state *st, const char *options)
+{
+    struct csv_options *opt = &st->opt;
+    const char *p = options;
+    int i;
+
+    memset(opt, 0, sizeof(*opt));
+    opt->delimiter = ',';
+    opt->quote = '"';
+    opt->decimal = '.';
+    opt->order = DATE_ORDER_YMD;
+    opt->header = 1;
+    for (i = 0; i < CSV_N_COLUMNS; i++)
+        opt->index[i] = -1;
+    while (p != NULL && *p != '\0') {
+        const char *end = strchr(p, ',');
+        int n = end ? (int)(end - p) : (int)strlen(p);
+        const char *item = csv_trim(p, &n);
+        const char *eq = memchr(item, '=', (size_t)n);
+        if (n > 0) {
+            int key_len = eq ? (int)(eq - item) : n;
+            int value_len = eq ? n - key_len - 1 : 0;
+            const char *value = eq ? csv_trim(eq + 1, &value_len) : item;
+            if (eq == NULL || !csv_option(opt, item, key_len, value, value_len))
+                return csv_fail(st,
+                                "invalid csv option '%.*s'; see the "
+                                "bank_statement csv options",
+                                n, item);
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return SQLITE_OK;
+}
+
+/* Checks that the required columns and a currency are given. */
+static int csv_check_options(struct csv_state *st)
+{
+    const struct csv_options *opt = &st->opt;
+    int has[CSV_N_COLUMNS];
+    int i;
+
+    for (i = 0; i < CSV_N_COLUMNS; i++)
+        has[i] = opt->index[i] >= 0 || opt->names[i] != NULL;
+    if (!has[CSV_DATE])
+        return csv_fail(st, "csv needs the option date=<column>");
+    if (!has[CSV_AMOUNT] && !has[CSV_DEBIT] && !has[CSV_CREDIT])
+        return csv_fail(st, "csv needs amount=<column>, or debit= and "
+                            "credit= columns");
+    if (has[CSV_AMOUNT] && (has[CSV_DEBIT] || has[CSV_CREDIT]))
+        return csv_fail(st, "csv takes amount= or debit=/credit=, not both");
+    if (!has[CSV_CURRENCY] && opt->currency[0] == '\0')
+        return csv_fail(st, "csv needs currency=<ISO 4217 code> or a "
+                            "currency column");
+    if (opt->thousands != 0 && opt->thousands == opt->decimal)
+        return csv_fail(st, "csv decimal and thousands separators are the "
+                            "same");
+    return SQLITE_OK;
+}
+
+/* ---------------------------------------------------------------------
+** Records (RFC 4180).
+*/
+
+/* Reads one cell at st->pos into st->cells at *out_len; stops before the
+** delimiter or line end. */
+static int csv_read_cell(struct csv_state *st, int *out_len)
+{
+    const char *d = st->data;
+    char q = st->opt.quote;
+    int quote_line = st->line;
+    int len = *out_len;
+
+    if (q == 0 || st->pos >= st->size || d[st->pos] != q) {
+        while (st->pos < st->size && d[st->pos] != st->opt.delimiter &&
+               d[st->pos] != '\n' && d[st->pos] != '\r')
+            st->cells[len++] = d[st->pos++];
+        *out_len = len;
+        return SQLITE_OK;
+    }
+    st->pos++;
+    for (;;) {
+        if (st->pos >= st->size)
+            return csv_fail(st,
+                            "line %d: the quote opened here is never "
+                            "closed",
+                            quote_line);
+        if (d[st->pos] == q && st->pos + 1 < st->size && d[st->pos + 1] == q) {
+            st->cells[len++] = q;
+            st->pos += 2;
+        } else if (d[st->pos] == q) {
+            st->pos++;
+            break;
+        } else {
+            if (d[st->pos] == '\n')
+                st->line++;
+            st->cells[len++] = d[st->pos++];
+        }
+    }
+    if (st->pos < st->size && d[st->pos] != st->opt.delimiter &&
+        d[st->pos] != '\n' && d[st->pos] != '\r')
+        return csv_fail(st,
+                        "line %d: text after the closing quote of "
+                        "column %d",
+                        st->line, st->n_cells + 1);
+    *out_len = len;
+    return SQLITE_OK;
+}
+
+/* Steps over one line end (CRLF, LF or CR) at st->pos. */
+static void csv_skip_line_end(struct csv_state *st)
+{
+    if (st->pos < st->size && st->data[st->pos] == '\r')
+        st->pos++;
+    if (st->pos < st->size && st->data[st->pos] == '\n')
+        st->pos++;
+    st->line++;
+}
+
+/* Reads the next non-empty row into st->row. Sets *got_out to 0 at the
+** end of the data. */
+static int csv_next_row(struct csv_state *st, int *got_out)
+{
+    int len = 0;
+    int rc;
+
+    while (st->pos < st->size &&
+           (st->data[st->pos] == '\n' || st->data[st->pos] == '\r'))
+        csv_skip_line_end(st);
+    *got_out = st->pos < st->size;
+    st->n_cells = 0;
+    st->row_line = st->line;
+    while (*got_out) {
+        int start = len;
+        if (st->n_cells == CSV_MAX_CELLS)
+            return csv_fail(st, "line %d: more than %d columns", st->line,
+                            CSV_MAX_CELLS);
+        rc = csv_read_cell(st, &len);
+        if (rc != SQLITE_OK)
+            return rc;
+        st->row[st->n_cells].start = start;
+        st->row[st->n_cells].len = len - start;
+        st->n_cells++;
+        if (st->pos < st->size && st->data[st->pos] == st->opt.delimiter) {
+            st->pos++;
+            continue;
+        }
+        csv_skip_line_end(st);
+        break;
+    }
+    return SQLITE_OK;
+}
+
+/* ---------------------------------------------------------------------
+** Encoding.
+*/
+
+/* Converts Latin-1 data to UTF-8 into *out (caller frees with
+** sqlite3_free()). */
+static int csv_latin1_to_utf8(const char *data, size_t size, char **out,
+                              size_t *out_size)
+{
+    const unsigned char *bytes = (const unsigned char *)data;
+    char *copy = sqlite3_malloc64((sqlite3_uint64)size * 2 + 1);
+    size_t len = 0;
+    size_t i;
+
+    if (copy == NULL)
+        return SQLITE_NOMEM;
+    for (i = 0; i < size; i++) {
+        if (bytes[i] < 0x80) {
+            copy[len++] = (char)bytes[i];
+        } else {
+            copy[len++] = (char)(0xC0 | (bytes[i] >> 6));
+            copy[len++] = (char)(0x80 | (bytes[i] & 0x3F));
+        }
+    }
+    copy[len] = '\0';
+    *out = copy;
+    *out_size = len;
+    return SQLITE_OK;
+}
+
+/* Checks data is UTF-8; the error names the line of the first bad byte. */
+static int csv_check_utf8(struct csv_state *st, const char *data, size_t size)
+{
+    const unsigned char *bytes = (const unsigned char *)data;
+    size_t i = 0;
+    int line = 1;
+
+    while (i < size) {
+        uint32_t code_point;
+        int step;
+        if (bytes[i] < 0x80) {
+            line += bytes[i] == '\n';
+            i++;
+            continue;
+        }
+        step = utf8_decode(bytes + i, (int)(size - i < 4 ? size - i : 4),
+                           &code_point);
+        if (step == 0)
+            return csv_fail(st,
+                            "line %d: byte 0x%02X is not valid UTF-8; "
+                            "pass encoding=latin1 if the file is "
+                            "ISO 8859-1",
+                            line, bytes[i]);
+        i += (size_t)step;
+    }
+    return SQLITE_OK;
+}
+
+/* ---------------------------------------------------------------------
+** Cells into entry fields.
+*/
+
+/* Returns the text of the cell of column (NULL when unmapped) and its
+** length in *n. */
+static const char *csv_cell(struct csv_state *st, int column, int *n)
+{
+    int index = st->opt.index[column];
+
+    if (index < 0) {
+        *n = 0;
+        return NULL;
+    }
+    *n = st->row[index].len;
+    return csv_trim(st->cells + st->row[index].start, n);
+}
+
+/* Sets the error for a bad cell: line, column number and name, value. */
+static int csv_bad_cell(struct csv_state *st, int column, const char *what)
+{
+    int n;
+    const char *text = csv_cell(st, column, &n);
+    char excerpt[TEXT_EXCERPT_SIZE];
+
+    text_excerpt((const unsigned char *)text, n, excerpt);
+    return csv_fail(st, "line %d, column %d (%s): '%s' %s", st->row_line,
+                    st->opt.index[column] + 1, csv_column_names[column],
+                    excerpt, what);
+}
+
+/* Reads a date cell; an empty optional cell leaves *days_out alone. */
+static int csv_date(struct csv_state *st, int column, int *days_out)
+{
+    int n;
+    const char *text = csv_cell(st, column, &n);
+    char what[64];
+
+    if (text == NULL || (n == 0 && column != CSV_DATE))
+        return SQLITE_OK;
+    switch (date_parse_ordered(text, n, st->opt.order, days_out)) {
+    case DATE_PARSE_OK:
+        return SQLITE_OK;
+    case DATE_PARSE_NONEXISTENT:
+        sqlite3_snprintf(sizeof(what), what,
+                         "is not a date that exists (order '%s')",
+                         date_order_name(st->opt.order));
+        break;
+    default:
+        sqlite3_snprintf(sizeof(what), what,
+                         "is not a date in order '%s' with a 4-digit year",
+                         date_order_name(st->opt.order));
+    }
+    return csv_bad_cell(st, column, what);
+}
+
+/*
+** Reads an amount cell in minor units of digits digits: optional sign
+** ('-' or '+' in front, or '-' at the end), digits with the thousands
+** separator, one decimal separator. Sets *empty_out when the cell is
+** empty.
+*/
+static int csv_amount(struct csv_state *st, int column, int digits,
+                      sqlite3_int64 *cents_out, int *empty_out)
+{
+    int n;
+    const char *text = csv_cell(st, column, &n);
+    char plain[64];
+    int len = 0;
+    int i;
+
+    *empty_out = text == NULL || n == 0;
+    *cents_out = 0;
+    if (*empty_out)
+        return SQLITE_OK;
+    if (n > 1 && text[n - 1] == '-' && text[0] != '-' && text[0] != '+')
+        plain[len++] = '-', n--;
+    for (i = 0; i < n && len < (int)sizeof(plain) - 1; i++)
+        if (st->opt.thousands == 0 || text[i] != st->opt.thousands)
+            plain[len++] = text[i];
+    if (i < n || !currency_parse_decimal(plain, len, st->opt.decimal, digits,
+                                         cents_out)) {
+        char what[96];
+        sqlite3_snprintf(sizeof(what), what,
+                         "is not an amount with decimal '%c'%s%s",
+                         st->opt.decimal,
+                         st->opt.thousands ? " and thousands separator " : "",
+                         st->opt.thousands == ' '    ? "' '"
+                         : st->opt.thousands == '.'  ? "'.'"
+                         : st->opt.thousands == ','  ? "','"
+                         : st->opt.thousands == '\'' ? "'''"
+                                                     : "");
+        return csv_bad_cell(st, column, what);
+    }
+    return SQLITE_OK;
+}
+
+/* Reads the row's currency (column, else the option) into code. */
+static int csv_currency(struct csv_state *st, char code[4])
+{
+    int n;
+    const char *text = csv_cell(st, CSV_CURRENCY, &n);
+
+    if (text == NULL || n == 0) {
+        if (st->opt.currency[0] == '\0')
+            return csv_bad_cell(st, CSV_CURRENCY,
+                                "is empty and no currency= option is given");
+        memcpy(code, st->opt.currency, 4);
+        return SQLITE_OK;
+    }
+    if (n == 3) {
+        memcpy(code, text, 3);
+        code[3] = '\0';
+        if (currency_minor_digits(code) >= 0)
+            return SQLITE_OK;
+    }
+    return csv_bad_cell(st, CSV_CURRENCY, "is not an ISO 4217 currency code");
+}
+
+/* Copies the cell of column into *slot (NULL when empty or unmapped). */
+static int csv_text(struct csv_state *st, int column, char **slot)
+{
+    int n;
+    const char *text = csv_cell(st, column, &n);
+
+    if (text == NULL || n == 0)
+        return SQLITE_OK;
+    *slot = statement_strdup(text, n);
+    return *slot ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* Reads the amount of the row: the amount column, or credit - |debit|. */
+static int csv_row_amount(struct csv_state *st, int digits,
+                          sqlite3_int64 *cents_out)
+{
+    sqlite3_int64 debit;
+    sqlite3_int64 credit;
+    int debit_empty;
+    int credit_empty;
+    int rc;
+
+    if (st->opt.index[CSV_AMOUNT] >= 0) {
+        rc = csv_amount(st, CSV_AMOUNT, digits, cents_out, &debit_empty);
+        if (rc == SQLITE_OK && debit_empty)
+            return csv_bad_cell(st, CSV_AMOUNT, "is empty");
+        return rc;
+    }
+    rc = csv_amount(st, CSV_DEBIT, digits, &debit, &debit_empty);
+    if (rc == SQLITE_OK)
+        rc = csv_amount(st, CSV_CREDIT, digits, &credit, &credit_empty);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (debit_empty && credit_empty)
+        return csv_bad_cell(
+            st, st->opt.index[CSV_DEBIT] >= 0 ? CSV_DEBIT : CSV_CREDIT,
+            "is empty, and so is the other amount column");
+    *cents_out = credit - (debit < 0 ? -debit : debit);
+    return SQLITE_OK;
+}
+
+/* Reads the current row into a new entry. */
+static int csv_row(struct csv_state *st)
+{
+    struct statement_entry *e;
+    char code[4];
+    int rc;
+
+    if (st->n_cells != st->expected_cells)
+        return csv_fail(st, "line %d: %d columns, but the %s has %d",
+                        st->row_line, st->n_cells,
+                        st->opt.header ? "header row" : "first row",
+                        st->expected_cells);
+    e = statement_add_entry(st->file);
+    if (e == NULL)
+        return SQLITE_NOMEM;
+    rc = csv_date(st, CSV_DATE, &e->booking_date);
+    if (rc == SQLITE_OK)
+        rc = csv_date(st, CSV_VALUE_DATE, &e->value_date);
+    if (rc == SQLITE_OK)
+        rc = csv_currency(st, code);
+    if (rc == SQLITE_OK)
+        rc = csv_row_amount(st, currency_minor_digits(code), &e->amount_cents);
+    if (rc != SQLITE_OK)
+        return rc;
+    e->currency = statement_strdup(code, 3);
+    e->origin = sqlite3_mprintf("line %d", st->row_line);
+    if (e->currency == NULL || e->origin == NULL)
+        return SQLITE_NOMEM;
+    rc = csv_text(st, CSV_NAME, &e->counterparty_name);
+    if (rc == SQLITE_OK)
+        rc = csv_text(st, CSV_CP_ACCOUNT, &e->counterparty_account);
+    if (rc == SQLITE_OK)
+        rc = csv_text(st, CSV_MEMO, &e->memo);
+    if (rc == SQLITE_OK)
+        rc = csv_text(st, CSV_REFERENCE, &e->structured_ref);
+    if (rc == SQLITE_OK)
+        rc = csv_text(st, CSV_TXN_ID, &e->bank_txn_id);
+    if (rc == SQLITE_OK && st->file->statements[0].account == NULL)
+        rc = csv_text(st, CSV_ACCOUNT, &st->file->statements[0].account);
+    return rc;
+}
+
+/* Resolves header names to indexes, and checks every index is in range. */
+static int csv_resolve_columns(struct csv_state *st)
+{
+    struct csv_options *opt = &st->opt;
+    int i;
+    int k;
+
+    for (i = 0; i < CSV_N_COLUMNS; i++) {
+        if (opt->names[i] != NULL) {
+            for (k = 0; k < st->n_cells && opt->index[i] < 0; k++) {
+                int n = st->row[k].len;
+                const char *name = csv_trim(st->cells + st->row[k].start, &n);
+                if (n == opt->name_lens[i] &&
+                    sqlite3_strnicmp(name, opt->names[i], n) == 0)
+                    opt->index[i] = k;
+            }
+            if (opt->index[i] < 0)
+                return csv_fail(st, "line %d: no column named '%.*s' for %s",
+                                st->row_line, opt->name_lens[i], opt->names[i],
+                                csv_column_names[i]);
+        }
+        if (opt->index[i] >= st->n_cells)
+            return csv_fail(st, "line %d: %s=%d, but the row has %d columns",
+                            st->row_line, csv_column_names[i],
+                            opt->index[i] + 1, st->n_cells);
+    }
+    return SQLITE_OK;
+}
+
+/* Reads skip lines, the header or first row, then every row. */
+static int csv_run(struct csv_state *st)
+{
+    int got;
+    int skipped;
+    int rc = SQLITE_OK;
+    int first = 1;
+
+    for (skipped = 0; skipped < st->opt.skip && st->pos < st->size; skipped++) {
+        while (st->pos < st->size && st->data[st->pos] != '\n' &&
+               st->data[st->pos] != '\r')
+            st->pos++;
+        csv_skip_line_end(st);
+    }
+    if (statement_add_info(st->file) == NULL)
+        return SQLITE_NOMEM;
+    while (rc == SQLITE_OK) {
+        rc = csv_next_row(st, &got);
+        if (rc != SQLITE_OK || !got)
+            break;
+        if (first) {
+            first = 0;
+            st->expected_cells = st->n_cells;
+            rc = csv_resolve_columns(st);
+            if (rc != SQLITE_OK || st->opt.header)
+                continue;
+        }
+        rc = csv_row(st);
+    }
+    return rc;
+}
 
 int statement_read_csv(struct statement_file *file, const char *data,
                        size_t size, const char *options, char **err_out)
 {
-    (void)data;
-    (void)size;
-    (void)options;
-    *err_out = sqlite3_mprintf("bank_statement: '%s': the csv reader is "
-                               "not implemented yet",
-                               file->path);
-    return *err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+    struct csv_state st;
+    char *converted = NULL;
+    int rc;
+
+    memset(&st, 0, sizeof(st));
+    st.file = file;
+    st.err_out = err_out;
+    st.line = 1;
+    rc = csv_parse_options(&st, options);
+    if (rc == SQLITE_OK)
+        rc = csv_check_options(&st);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        size -= 3;
+    }
+    if (st.opt.latin1)
+        rc = csv_latin1_to_utf8(data, size, &converted, &size);
+    else
+        rc = csv_check_utf8(&st, data, size);
+    if (rc != SQLITE_OK)
+        return rc;
+    st.data = converted ? converted : data;
+    st.size = size;
+    st.cells = sqlite3_malloc64((sqlite3_uint64)size + 1);
+    if (st.cells == NULL)
+        rc = SQLITE_NOMEM;
+    else
+        rc = csv_run(&st);
+    sqlite3_free(st.cells);
+    sqlite3_free(converted);
+    return rc;
 }
