@@ -26,8 +26,8 @@
 **   encoding    utf-8 (default; invalid UTF-8 is an error) or latin1
 **               (ISO 8859-1, converted to UTF-8)
 **   currency    three capitals ("EUR"): the ISO 4217 code of every row;
-**               anything else maps the currency column like the keys
-**               below, and an empty cell there falls back to nothing
+**               anything else names the currency column, as the keys
+**               below do. Give both to use the code for empty cells.
 ** Columns, each a 1-based index or a header name (ASCII case ignored):
 **   date (booking date, required), value_date, amount (signed) or debit
 **   and/or credit (debit amounts are negated whatever their sign),
@@ -553,8 +553,10 @@ static int csv_amount(struct csv_state *st, int column, int digits,
     *cents_out = 0;
     if (*empty_out)
         return SQLITE_OK;
-    if (n > 1 && text[n - 1] == '-' && text[0] != '-' && text[0] != '+')
-        plain[len++] = '-', n--;
+    if (n > 1 && text[n - 1] == '-' && text[0] != '-' && text[0] != '+') {
+        plain[len++] = '-'; /* German exports write "12,00-" */
+        n--;
+    }
     for (i = 0; i < n && len < (int)sizeof(plain) - 1; i++)
         if (st->opt.thousands == 0 || text[i] != st->opt.thousands)
             plain[len++] = text[i];

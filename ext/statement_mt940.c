@@ -39,7 +39,8 @@
 **   :13D: :34F: :90D: :90C:  MT942 fields: a statement with :13D: or
 **                    :34F:, or a file read with format 'mt942', is an
 **                    interim report whose entries are 'pending'.
-**   :21: :28: :28C: :64: :65: :NS:  read over.
+**   :21: :28: :28C: :64: :65: :NS: and tags this reader does not know
+**                    are read over.
 ** YYMMDD years 80-99 are 1980-1999, 00-79 are 2000-2079.
 **
 ** Text that is not valid UTF-8 is read as ISO 8859-1 (Latin-1), which
