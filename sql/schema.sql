@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS settings (
     id       INTEGER PRIMARY KEY CHECK (id = 1), -- always 1: one row
     as_of    TEXT CHECK (as_of IS date(as_of, '+0 days')),  -- report date, NULL = today
     currency TEXT NOT NULL DEFAULT 'USD'         -- default for new rows
-             CHECK (length(currency) = 3 AND currency = upper(currency))
+             CHECK (currency GLOB '[A-Z][A-Z][A-Z]')
 );
 INSERT OR IGNORE INTO settings (id, as_of) VALUES (1, NULL);
 
@@ -34,8 +34,7 @@ CREATE TABLE IF NOT EXISTS customers (
     credit_limit_cents INTEGER                   -- NULL: no limit set
                        CHECK (credit_limit_cents >= 0),
     currency           TEXT NOT NULL DEFAULT 'USD' -- of credit_limit_cents
-                       CHECK (length(currency) = 3
-                              AND currency = upper(currency)),
+                       CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
     preferred_method   TEXT                      -- how they usually pay
                        CHECK (preferred_method IN ('bank_transfer', 'card',
                               'direct_debit', 'check', 'cash', 'other')),
@@ -62,8 +61,7 @@ CREATE TABLE IF NOT EXISTS invoices (
                     CHECK (typeof(total_cents) = 'integer'
                            AND total_cents > 0),
     currency        TEXT NOT NULL
-                    CHECK (length(currency) = 3
-                           AND currency = upper(currency)),
+                    CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
     status          TEXT NOT NULL DEFAULT 'issued'
                     CHECK (status IN ('issued', 'paid', 'void')),
     payment_method  TEXT,                        -- method requested on it
@@ -97,8 +95,7 @@ CREATE TABLE IF NOT EXISTS payments (
                     CHECK (typeof(amount_cents) = 'integer'
                            AND amount_cents > 0),
     currency        TEXT NOT NULL
-                    CHECK (length(currency) = 3
-                           AND currency = upper(currency)),
+                    CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
     method          TEXT
                     CHECK (method IN ('bank_transfer', 'card',
                            'direct_debit', 'check', 'cash', 'other')),
@@ -135,8 +132,7 @@ CREATE TABLE IF NOT EXISTS credit_notes (
                     CHECK (typeof(amount_cents) = 'integer'
                            AND amount_cents > 0),
     currency        TEXT NOT NULL
-                    CHECK (length(currency) = 3
-                           AND currency = upper(currency)),
+                    CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
     invoice_id      INTEGER REFERENCES invoices, -- invoice it corrects
     reason          TEXT NOT NULL,
     status          TEXT NOT NULL DEFAULT 'open'
@@ -237,8 +233,7 @@ CREATE TABLE IF NOT EXISTS opportunities (
                           'won', 'lost')),
     amount_cents   INTEGER CHECK (amount_cents >= 0),
     currency       TEXT NOT NULL DEFAULT 'USD'
-                   CHECK (length(currency) = 3
-                          AND currency = upper(currency)),
+                   CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
     expected_close TEXT CHECK (expected_close IS date(expected_close, '+0 days')),
     owner          TEXT
 );

@@ -180,3 +180,104 @@ WHEN NEW.status <> 'void'
 BEGIN
     SELECT RAISE(ABORT, 'invoice status must follow its allocations: ''paid'' exactly when they cover total_cents, else ''issued''; set status to match or change the allocations');
 END;
+
+-- The running sums may only move with the allocations: each check compares
+-- the new sum with the allocations themselves (the triggers above change
+-- the sum after the allocation row is in, or gone), so a hand-made UPDATE
+-- of allocated_cents cannot leave ar_aging and the views disagreeing.
+CREATE TRIGGER IF NOT EXISTS invoices_check_allocated
+BEFORE UPDATE OF allocated_cents ON invoices
+WHEN NEW.allocated_cents IS NOT
+     (SELECT coalesce(sum(amount_cents), 0) FROM allocations
+      WHERE invoice_id = NEW.invoice_id)
+BEGIN
+    SELECT RAISE(ABORT, 'invoices.allocated_cents is kept by the allocation triggers; insert or delete allocations instead');
+END;
+
+CREATE TRIGGER IF NOT EXISTS payments_check_allocated
+BEFORE UPDATE OF allocated_cents ON payments
+WHEN NEW.allocated_cents IS NOT
+     (SELECT coalesce(sum(amount_cents), 0) FROM allocations
+      WHERE kind = 'payment' AND payment_id = NEW.payment_id)
+BEGIN
+    SELECT RAISE(ABORT, 'payments.allocated_cents is kept by the allocation triggers; insert or delete allocations instead');
+END;
+
+CREATE TRIGGER IF NOT EXISTS credit_notes_check_allocated
+BEFORE UPDATE OF allocated_cents ON credit_notes
+WHEN NEW.allocated_cents IS NOT
+     (SELECT coalesce(sum(amount_cents), 0) FROM allocations
+      WHERE credit_note_id = NEW.credit_note_id)
+BEGIN
+    SELECT RAISE(ABORT, 'credit_notes.allocated_cents is kept by the allocation triggers; insert or delete allocations instead');
+END;
+
+-- Once money is allocated, the currency and the customer of both sides are
+-- fixed: changing them would leave allocations that mix currencies or
+-- customers. Undo the allocations first.
+CREATE TRIGGER IF NOT EXISTS invoices_check_allocated_change
+BEFORE UPDATE OF currency, customer_id ON invoices
+WHEN (NEW.currency IS NOT OLD.currency OR NEW.customer_id IS NOT OLD.customer_id)
+ AND EXISTS (SELECT 1 FROM allocations WHERE invoice_id = OLD.invoice_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the invoice has allocations, so its currency and customer cannot change; delete its allocations first');
+END;
+
+CREATE TRIGGER IF NOT EXISTS payments_check_allocated_change
+BEFORE UPDATE OF currency, customer_id ON payments
+WHEN OLD.allocated_cents > 0
+ AND (NEW.currency IS NOT OLD.currency
+      OR (NEW.customer_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM allocations a
+                      JOIN invoices i ON i.invoice_id = a.invoice_id
+                      WHERE a.payment_id = OLD.payment_id
+                        AND i.customer_id <> NEW.customer_id)))
+BEGIN
+    SELECT RAISE(ABORT, 'the payment is allocated, so its currency cannot change and its customer must be the invoices'' customer; delete its allocations first');
+END;
+
+CREATE TRIGGER IF NOT EXISTS credit_notes_check_allocated_change
+BEFORE UPDATE OF currency, customer_id ON credit_notes
+WHEN OLD.allocated_cents > 0
+ AND (NEW.currency IS NOT OLD.currency
+      OR NEW.customer_id IS NOT OLD.customer_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the credit note is applied, so its currency and customer cannot change; delete its allocations first');
+END;
+
+-- Deleting a document that allocations point to would leave them dangling.
+-- These triggers hold whether or not the connection enabled
+-- PRAGMA foreign_keys, which each connection must set for itself.
+CREATE TRIGGER IF NOT EXISTS invoices_check_delete
+BEFORE DELETE ON invoices
+WHEN EXISTS (SELECT 1 FROM allocations WHERE invoice_id = OLD.invoice_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the invoice has allocations; delete them first, or void the invoice (status = ''void'') to keep its history');
+END;
+
+CREATE TRIGGER IF NOT EXISTS payments_check_delete
+BEFORE DELETE ON payments
+WHEN EXISTS (SELECT 1 FROM allocations WHERE payment_id = OLD.payment_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the payment has allocations; delete them first (each delete is an audited undo)');
+END;
+
+CREATE TRIGGER IF NOT EXISTS credit_notes_check_delete
+BEFORE DELETE ON credit_notes
+WHEN EXISTS (SELECT 1 FROM allocations WHERE credit_note_id = OLD.credit_note_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the credit note is applied; delete its allocations first');
+END;
+
+-- The audit trail is append-only.
+CREATE TRIGGER IF NOT EXISTS allocation_audit_reject_update
+BEFORE UPDATE ON allocation_audit
+BEGIN
+    SELECT RAISE(ABORT, 'allocation_audit is append-only; its rows cannot be changed');
+END;
+
+CREATE TRIGGER IF NOT EXISTS allocation_audit_reject_delete
+BEFORE DELETE ON allocation_audit
+BEGIN
+    SELECT RAISE(ABORT, 'allocation_audit is append-only; its rows cannot be deleted');
+END;

@@ -302,6 +302,107 @@ START_TEST(test_views_as_of_replays)
 }
 END_TEST
 
+START_TEST(test_allocated_sum_update_rejected)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO allocations (invoice_id, payment_id,"
+                     " amount_cents) VALUES (1, 1, 4000)");
+    /* 4000 is allocated; a hand-set 0 would make ar_aging and the views
+    ** disagree, so it is rejected on all three documents. */
+    expect_sql_error(db, "UPDATE invoices SET allocated_cents = 0"
+                         " WHERE invoice_id = 1",
+                     "invoices.allocated_cents is kept by the allocation");
+    expect_sql_error(db, "UPDATE payments SET allocated_cents = 0"
+                         " WHERE payment_id = 1",
+                     "payments.allocated_cents is kept by the allocation");
+    expect_sql(db, "SELECT allocated_cents FROM invoices WHERE invoice_id = 1",
+               "4000");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_allocated_currency_change_rejected)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO allocations (invoice_id, payment_id,"
+                     " amount_cents) VALUES (1, 1, 4000)");
+    expect_sql_error(db, "UPDATE payments SET currency = 'EUR'"
+                         " WHERE payment_id = 1",
+                     "the payment is allocated");
+    expect_sql_error(db, "UPDATE payments SET customer_id = 2"
+                         " WHERE payment_id = 1",
+                     "the payment is allocated");
+    expect_sql_error(db, "UPDATE invoices SET currency = 'GBP'"
+                         " WHERE invoice_id = 1",
+                     "the invoice has allocations");
+    expect_sql_error(db, "UPDATE invoices SET customer_id = 2"
+                         " WHERE invoice_id = 1",
+                     "the invoice has allocations");
+    /* Unallocated documents stay editable. */
+    harness_exec(db, "UPDATE invoices SET currency = 'GBP'"
+                     " WHERE invoice_id = 2");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_allocated_delete_rejected)
+{
+    sqlite3 *db = open_ledger();
+
+    /* foreign_keys is off on this connection, as it is by default in the
+    ** shell, Python and ODBC: the triggers must hold on their own. */
+    harness_exec(db, "PRAGMA foreign_keys = OFF;"
+                     "INSERT INTO allocations (invoice_id, payment_id,"
+                     " amount_cents) VALUES (1, 1, 4000)");
+    expect_sql_error(db, "DELETE FROM payments WHERE payment_id = 1",
+                     "the payment has allocations");
+    expect_sql_error(db, "DELETE FROM invoices WHERE invoice_id = 1",
+                     "the invoice has allocations");
+    expect_sql(db, "SELECT count(*) FROM payments WHERE payment_id = 1", "1");
+    /* Undo first, then the delete goes through. */
+    harness_exec(db, "DELETE FROM allocations; DELETE FROM payments"
+                     " WHERE payment_id = 1");
+    expect_sql(db, "SELECT count(*) FROM payments WHERE payment_id = 1", "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_audit_append_only)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO allocations (invoice_id, payment_id,"
+                     " amount_cents) VALUES (1, 1, 4000)");
+    expect_sql_error(db, "DELETE FROM allocation_audit",
+                     "allocation_audit is append-only");
+    expect_sql_error(db, "UPDATE allocation_audit SET amount_cents = 1",
+                     "allocation_audit is append-only");
+    expect_sql(db, "SELECT count(*) FROM allocation_audit", "1");
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_currency_code_shape)
+{
+    sqlite3 *db = open_ledger();
+
+    /* upper() folds ASCII only, so the CHECK must spell out A-Z. */
+    expect_sql_error(db, "INSERT INTO invoices (number, customer_id,"
+                         " issue_date, due_date, total_cents, currency)"
+                         " VALUES ('U', 1, '2013-01-01', '2013-01-31', 100,"
+                         " 'ÜSD')", "CHECK constraint failed");
+    expect_sql_error(db, "INSERT INTO payments (received_date, amount_cents,"
+                         " currency) VALUES ('2013-01-01', 1, 'usd')",
+                     "CHECK constraint failed");
+    expect_sql_error(db, "INSERT INTO payments (received_date, amount_cents,"
+                         " currency) VALUES ('2013-01-01', 1, 'USDX')",
+                     "CHECK constraint failed");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *schema_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -321,6 +422,11 @@ Suite *schema_suite(void)
     tcase_add_test(triggers, test_void_invoice_rejects_allocation);
     tcase_add_test(triggers, test_manual_paid_status_rejected);
     tcase_add_test(triggers, test_dates_that_do_not_exist_rejected);
+    tcase_add_test(triggers, test_allocated_sum_update_rejected);
+    tcase_add_test(triggers, test_allocated_currency_change_rejected);
+    tcase_add_test(triggers, test_allocated_delete_rejected);
+    tcase_add_test(triggers, test_audit_append_only);
+    tcase_add_test(triggers, test_currency_code_shape);
     tcase_add_test(views, test_views_dashboard_figures);
     tcase_add_test(views, test_views_as_of_replays);
     suite_add_tcase(s, triggers);
