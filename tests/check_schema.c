@@ -2,6 +2,9 @@
 ** The schema's own guarantees: allocation triggers, status upkeep, date and
 ** money checks, and the report views on a small hand-made ledger.
 */
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "harness.h"
 
 /* One customer, two USD invoices and one EUR invoice, two payments. */
@@ -403,6 +406,38 @@ START_TEST(test_currency_code_shape)
 }
 END_TEST
 
+/* A BI tool may open the file with PRAGMA trusted_schema=OFF and without
+** the extension: every table and view of the shipped SQL files must read. */
+START_TEST(test_schema_readable_untrusted)
+{
+    static const char *const files[] = {
+        "../sql/schema.sql", "../sql/triggers.sql", "../sql/views.sql",
+        "../sql/sync.sql",
+    };
+    char path[] = "/tmp/receivables-untrusted-XXXXXX";
+    int fd = mkstemp(path);
+    sqlite3 *db = NULL;
+    size_t i;
+
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    for (i = 0; i < sizeof(files) / sizeof(*files); i++)
+        harness_exec_file(db, files[i]);
+    sqlite3_close(db);
+
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    harness_exec(db, "PRAGMA trusted_schema = OFF");
+    expect_sql(db, "SELECT count(*) FROM invoices", "0");
+    expect_sql(db, "SELECT count(*) FROM outbox", "0");
+    expect_sql(db, "SELECT count(*) FROM executive_dashboard", "0");
+    expect_sql(db, "SELECT count(*) FROM customer_card", "0");
+    expect_sql(db, "SELECT count(*) FROM actions_required", "0");
+    sqlite3_close(db);
+    unlink(path);
+}
+END_TEST
+
 Suite *schema_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -429,6 +464,7 @@ Suite *schema_suite(void)
     tcase_add_test(triggers, test_currency_code_shape);
     tcase_add_test(views, test_views_dashboard_figures);
     tcase_add_test(views, test_views_as_of_replays);
+    tcase_add_test(views, test_schema_readable_untrusted);
     suite_add_tcase(s, triggers);
     suite_add_tcase(s, views);
     return s;
