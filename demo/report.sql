@@ -8,7 +8,7 @@
 .print '100 customers, amounts in USD), as of the date below.'
 
 .headers on
-.mode table
+.mode box
 
 .print
 .print '== Executive dashboard'
@@ -31,6 +31,11 @@ SELECT customer_code AS customer,
 FROM late_payers
 ORDER BY overdue_cents DESC, customer_code
 LIMIT 5;
+.headers off
+.mode list
+SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM late_payers);
+.headers on
+.mode box
 
 .print
 .print '== Aging by customer, top 10 by open balance (ar_aging)'
@@ -47,6 +52,11 @@ FROM ar_aging((SELECT as_of FROM report_date)) a
 JOIN customers c ON c.customer_id = a.customer_id
 ORDER BY a.total_cents DESC, c.code
 LIMIT 10;
+.headers off
+.mode list
+SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM ar_aging((SELECT as_of FROM report_date)));
+.headers on
+.mode box
 
 .print
 .print '== Aging totals'
@@ -70,6 +80,11 @@ SELECT a.number AS invoice, a.customer_code AS customer, a.due_date,
 FROM invoice_alerts a, report_date r
 WHERE a.fires_today
 ORDER BY a.days_overdue DESC, a.number;
+.headers off
+.mode list
+SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM invoice_alerts WHERE fires_today);
+.headers on
+.mode box
 
 .print
 .print '== Operational dashboard'
@@ -88,6 +103,11 @@ SELECT payment_id, customer_code AS customer, received_date,
 FROM unreconciled_payments
 ORDER BY received_date, payment_id
 LIMIT 20;
+.headers off
+.mode list
+SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM unreconciled_payments);
+.headers on
+.mode box
 
 .print
 .print '== Required actions (most urgent first, first 15)'
@@ -96,6 +116,11 @@ SELECT priority, action, customer_code AS customer, subject,
 FROM actions_required
 ORDER BY priority, cents DESC, subject
 LIMIT 15;
+.headers off
+.mode list
+SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM actions_required);
+.headers on
+.mode box
 
 -- The featured customer: the largest overdue balance on the report date.
 CREATE TEMP TABLE featured AS
@@ -120,7 +145,7 @@ SELECT code, name, country, status, payment_terms_days AS terms_days,
        avg_days_to_pay, avg_days_late, paid_late, last_payment_date,
        open_opportunities, last_contact, next_follow_up
 FROM customer_card WHERE customer_id = (SELECT customer_id FROM featured);
-.mode table
+.mode box
 
 .print
 .print '== Open invoices of the featured customer'

@@ -11,10 +11,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 db="$build/demo.db"
 
-case "$as_of" in
-    [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) ;;
-    *) echo "demo: AS_OF must be a date YYYY-MM-DD, got '$as_of'" >&2; exit 1 ;;
-esac
+# The date must exist: with a modifier, date() moves 2013-02-30 to March.
+checked=$(sqlite3 :memory: "SELECT date('$(printf %s "$as_of" | tr -d "'")', '+0 days')")
+if [ "$checked" != "$as_of" ]; then
+    echo "demo: AS_OF '$as_of' is not a date that exists; use YYYY-MM-DD, e.g. AS_OF=2013-06-30" >&2
+    exit 1
+fi
 
 rm -f "$db" "$db-wal" "$db-shm"
 cd "$top"

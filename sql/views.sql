@@ -224,24 +224,30 @@ WITH open_items AS (
       AND i.issue_date > date(r.as_of, '-90 days')
       AND i.issue_date <= r.as_of
     GROUP BY i.currency
+), currencies AS (
+    SELECT DISTINCT i.currency
+    FROM invoices i, report_date r
+    WHERE i.issue_date <= r.as_of
 )
-SELECT r.as_of, o.currency,
-       sum(o.open_cents) AS receivable_cents,
-       count(*) AS open_invoices,
-       sum(CASE WHEN o.days_overdue > 0 THEN o.open_cents ELSE 0 END)
+SELECT r.as_of, c.currency,
+       coalesce(sum(o.open_cents), 0) AS receivable_cents,
+       count(o.invoice_id) AS open_invoices,
+       coalesce(sum(CASE WHEN o.days_overdue > 0 THEN o.open_cents END), 0)
            AS overdue_cents,
-       count(*) FILTER (WHERE o.days_overdue > 0) AS overdue_invoices,
-       round(sum(o.open_cents) * 90.0 / s.cents, 1) AS dso_days,
+       count(o.invoice_id) FILTER (WHERE o.days_overdue > 0)
+           AS overdue_invoices,
+       round(coalesce(sum(o.open_cents), 0) * 90.0 / s.cents, 1) AS dso_days,
        s.cents AS invoiced_90d_cents,
        count(DISTINCT o.customer_id) FILTER (WHERE o.days_overdue > 0)
            AS late_payers,
-       sum(CASE WHEN julianday(max(o.due_date, r.as_of)) + o.avg_days_late
-                     <= julianday(r.as_of) + 30
-                THEN o.open_cents ELSE 0 END) AS expected_30d_cents
-FROM open_items o
+       coalesce(sum(CASE WHEN julianday(max(o.due_date, r.as_of))
+                              + o.avg_days_late <= julianday(r.as_of) + 30
+                         THEN o.open_cents END), 0) AS expected_30d_cents
+FROM currencies c
 CROSS JOIN report_date r
-LEFT JOIN sales s ON s.currency = o.currency
-GROUP BY o.currency;
+LEFT JOIN open_items o ON o.currency = c.currency
+LEFT JOIN sales s ON s.currency = c.currency
+GROUP BY c.currency;
 
 -- Late payers: customers ranked by how overdue their open balance is,
 -- with their paid-invoice history for context.
@@ -316,8 +322,10 @@ WHERE state = 'overdue_30'
 UNION ALL
 SELECT 2, 'resolve dispute', customer_code, number, open_cents, currency,
        'disputed invoice, ' || CASE
+           WHEN days_overdue = 1 THEN '1 day overdue'
            WHEN days_overdue > 0 THEN days_overdue || ' days overdue'
            WHEN days_overdue = 0 THEN 'due today'
+           WHEN days_overdue = -1 THEN 'due tomorrow'
            ELSE 'due in ' || -days_overdue || ' days' END
 FROM invoice_balance WHERE disputed = 1 AND open_cents > 0
 UNION ALL
@@ -340,7 +348,7 @@ FROM customer_card WHERE credit_available_cents < 0
 UNION ALL
 SELECT 4, 'reconcile payment', customer_code,
        coalesce(reference, 'payment ' || payment_id), unallocated_cents,
-       currency, 'unallocated for ' || days_waiting || ' days'
+       currency, 'unallocated for ' || days_waiting || CASE days_waiting WHEN 1 THEN ' day' ELSE ' days' END
 FROM unreconciled_payments
 UNION ALL
 SELECT 5, 'send reminder', customer_code, number, open_cents, currency,
