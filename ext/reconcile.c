@@ -132,9 +132,22 @@ static const int filter_columns[] = {
     "FROM \"%w\".reconcile_decisions "                                         \
     "WHERE decision IN ('reject', 'undo') "                                    \
     "AND (?1 IS NULL OR payment_id = ?1) ORDER BY payment_id"
+/* An earlier payment like ?5: same currency, amount, payer and reference,
+** received at most ?4 days before ?3; see find_duplicate. */
+#define SQL_DUPLICATE                                                          \
+    "SELECT payment_id FROM \"%w\".payments "                                  \
+    "WHERE currency = ?1 AND amount_cents = ?2 "                               \
+    "AND received_date BETWEEN date(?3, '-' || ?4 || ' days') AND ?3 "         \
+    "AND (received_date < ?3 OR payment_id < ?5) "                             \
+    "AND coalesce(reference, '') = coalesce(?6, '') "                          \
+    "AND coalesce(payer_name, '') = coalesce(?7, '') "                         \
+    "AND coalesce(payer_account, '') = coalesce(?8, '') "                      \
+    "AND coalesce(structured_ref, '') = coalesce(?9, '') "                     \
+    "ORDER BY received_date, payment_id LIMIT 1"
 #define SQL_SETTINGS                                                           \
     "SELECT auto_threshold, auto_margin, fee_abs_cents, fee_pct, max_rank, "   \
-    "subset_max_invoices, subset_max_size, closed_lookback_days "              \
+    "subset_max_invoices, subset_max_size, closed_lookback_days, "             \
+    "duplicate_days "                                                          \
     "FROM \"%w\".reconcile_settings WHERE id = 1"
 
 typedef struct reconcile_vtab reconcile_vtab;
@@ -150,6 +163,7 @@ struct reconcile_vtab {
     sqlite3_stmt *oldest_stmt;              /* SQL_OLDEST_PAYMENT */
     sqlite3_stmt *decisions_stmt;           /* SQL_DECISIONS; NULL: no table */
     sqlite3_stmt *settings_stmt;            /* SQL_SETTINGS; NULL: no table */
+    sqlite3_stmt *duplicate_stmt;           /* SQL_DUPLICATE */
     int scanning; /* 1 while xFilter steps statements */
 };
 
@@ -163,10 +177,11 @@ struct payment_decisions {
 struct reconcile_cursor {
     sqlite3_vtab_cursor base;            /* SQLite's part; must come first */
     struct reconcile_book book;          /* loaded at the first xFilter */
-    int book_lookback_day;               /* paid/void invoices from this day */
     struct reconcile_settings settings;  /* of the current xFilter */
     struct reconcile_work *work;         /* scratch of the scoring */
     struct reconcile_result result;      /* rows of the current xFilter */
+    struct reconcile_result spare;       /* rows of the previous pass */
+    struct reconcile_saved_opens saved;  /* the book's own open amounts */
     struct payment_decisions *decisions; /* sorted by payment_id */
     int decision_count;
     int decision_capacity;
@@ -237,45 +252,9 @@ static int reconcile_prepare_all(reconcile_vtab *vtab)
         rc = reconcile_prepare(vtab, &vtab->decisions_stmt, SQL_DECISIONS, 1);
     if (rc == SQLITE_OK)
         rc = reconcile_prepare(vtab, &vtab->settings_stmt, SQL_SETTINGS, 1);
+    if (rc == SQLITE_OK)
+        rc = reconcile_prepare(vtab, &vtab->duplicate_stmt, SQL_DUPLICATE, 0);
     return rc;
-}
-
-/* Reads the reconcile_settings row over the defaults, when there is one. */
-static int read_settings_table(reconcile_vtab *vtab,
-                               struct reconcile_settings *s)
-{
-    sqlite3_stmt *stmt = vtab->settings_stmt;
-    int rc;
-
-    reconcile_settings_default(s);
-    if (stmt == NULL)
-        return SQLITE_OK;
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-            s->auto_threshold = sqlite3_column_double(stmt, 0);
-        if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)
-            s->auto_margin = sqlite3_column_double(stmt, 1);
-        if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
-            s->fee_abs_cents = sqlite3_column_int64(stmt, 2);
-        if (sqlite3_column_type(stmt, 3) != SQLITE_NULL)
-            s->fee_pct = sqlite3_column_double(stmt, 3);
-        if (sqlite3_column_type(stmt, 4) != SQLITE_NULL)
-            s->max_rank = sqlite3_column_int(stmt, 4);
-        if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
-            s->subset_max_invoices = sqlite3_column_int(stmt, 5);
-        if (sqlite3_column_type(stmt, 6) != SQLITE_NULL)
-            s->subset_max_size = sqlite3_column_int(stmt, 6);
-        if (sqlite3_column_type(stmt, 7) != SQLITE_NULL)
-            s->closed_lookback_days = sqlite3_column_int(stmt, 7);
-        rc = SQLITE_DONE;
-    }
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        return reconcile_set_error(
-            vtab, "reconcile_candidates: reading reconcile_settings failed: %s",
-            sqlite3_errmsg(vtab->db));
-    return SQLITE_OK;
 }
 
 /* Sets one hidden-column setting from a WHERE value. */
@@ -300,61 +279,35 @@ static void apply_setting(struct reconcile_settings *s, int column,
     }
 }
 
-/* Rejects settings out of range, naming the setting and the value. */
-static int check_settings(reconcile_vtab *vtab,
-                          const struct reconcile_settings *s)
-{
-    if (!(s->auto_threshold >= 0.0 && s->auto_threshold <= 1.0))
-        return reconcile_set_error(
-            vtab,
-            "reconcile_candidates: auto_threshold '%g' is not between 0 and 1; give a score such as 0.97",
-            s->auto_threshold);
-    if (!(s->auto_margin >= 0.0))
-        return reconcile_set_error(
-            vtab,
-            "reconcile_candidates: auto_margin '%g' is negative; give a log-odds lead such as 2.0",
-            s->auto_margin);
-    if (s->fee_abs_cents < 0)
-        return reconcile_set_error(
-            vtab,
-            "reconcile_candidates: fee_abs_cents '%lld' is negative; give minor units such as 1000",
-            s->fee_abs_cents);
-    if (!(s->fee_pct >= 0.0 && s->fee_pct <= 100.0))
-        return reconcile_set_error(
-            vtab,
-            "reconcile_candidates: fee_pct '%g' is not between 0 and 100; give a percent such as 3.0",
-            s->fee_pct);
-    if (s->max_rank < 1 || s->max_rank > 100)
-        return reconcile_set_error(
-            vtab,
-            "reconcile_candidates: max_rank '%d' is not between 1 and 100; give a count such as 5",
-            s->max_rank);
-    if (s->subset_max_invoices < 0 || s->subset_max_size < 2 ||
-        s->closed_lookback_days < 0)
-        return reconcile_set_error(
-            vtab,
-            "reconcile_candidates: reconcile_settings has subset_max_invoices '%d', subset_max_size '%d' or closed_lookback_days '%d' out of range; use 0 or more, 2 or more and 0 or more",
-            s->subset_max_invoices, s->subset_max_size,
-            s->closed_lookback_days);
-    return SQLITE_OK;
-}
-
 /* Reads the settings: the table, then the WHERE values in argv. */
 static int read_settings(reconcile_vtab *vtab, reconcile_cursor *cursor,
                          int idx_num, int argc, sqlite3_value **argv)
 {
-    int rc = read_settings_table(vtab, &cursor->settings);
+    int rc = reconcile_settings_read(vtab->settings_stmt, &cursor->settings);
     int arg = (idx_num & PLAN_PAYMENT) ? 1 : 0;
+    char *problem;
     int i;
 
-    for (i = 1; i < FILTER_COLUMN_COUNT && rc == SQLITE_OK; i++) {
+    if (rc != SQLITE_OK)
+        return rc == SQLITE_NOMEM
+                   ? rc
+                   : reconcile_set_error(
+                         vtab,
+                         "reconcile_candidates: reading reconcile_settings failed: %s",
+                         sqlite3_errmsg(vtab->db));
+    for (i = 1; i < FILTER_COLUMN_COUNT; i++) {
         if ((idx_num & (1 << i)) == 0)
             continue;
         if (arg < argc && sqlite3_value_type(argv[arg]) != SQLITE_NULL)
             apply_setting(&cursor->settings, filter_columns[i], argv[arg]);
         arg++;
     }
-    return rc == SQLITE_OK ? check_settings(vtab, &cursor->settings) : rc;
+    problem = reconcile_settings_check(&cursor->settings);
+    if (problem == NULL)
+        return SQLITE_OK;
+    rc = reconcile_set_error(vtab, "reconcile_candidates: %s", problem);
+    sqlite3_free(problem);
+    return rc;
 }
 
 /* ---- Decisions --------------------------------------------------------- */
@@ -506,14 +459,116 @@ static int read_payment(sqlite3_stmt *stmt, struct reconcile_payment *p)
     return 1;
 }
 
-/* Steps a payments statement, scoring each payment. */
+/*
+** Returns the index of payment_id among previous's payments when it has
+** an auto row there, else -1. *next is where the search resumes: both
+** lists run in payment_id order.
+*/
+static int previous_auto(const struct reconcile_result *previous, int *next,
+                         sqlite3_int64 payment_id)
+{
+    int p = *next;
+
+    while (p < previous->payment_count &&
+           previous->payments[p].payment_id < payment_id)
+        p++;
+    *next = p;
+    if (p == previous->payment_count ||
+        previous->payments[p].payment_id != payment_id ||
+        previous->payments[p].row_count == 0 ||
+        !previous->rows[previous->payments[p].first_row].is_auto)
+        return -1;
+    return p;
+}
+
+/* Binds text of n bytes, or NULL when text is NULL. */
+static int bind_text_or_null(sqlite3_stmt *stmt, int i, const char *text, int n)
+{
+    if (text == NULL)
+        return sqlite3_bind_null(stmt, i);
+    return sqlite3_bind_text(stmt, i, text, n, SQLITE_STATIC);
+}
+
+/*
+** Sets p->duplicate_of to an earlier payment with the same currency,
+** amount, payer name, payer account, reference and structured reference
+** received at most duplicate_days before, or 0. Texts are bound
+** SQLITE_STATIC: they are p's, which outlive the statement's step.
+*/
+static int find_duplicate(reconcile_vtab *vtab, reconcile_cursor *cursor,
+                          struct reconcile_payment *p)
+{
+    sqlite3_stmt *stmt = vtab->duplicate_stmt;
+    char received[DATE_ISO_LEN + 1];
+    int rc;
+
+    p->duplicate_of = 0;
+    date_format_iso(p->received_day, received);
+    rc = sqlite3_bind_text(stmt, 1, p->currency, 3, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, p->amount_cents + p->allocated_cents);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(stmt, 3, received, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(stmt, 4, cursor->settings.duplicate_days);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 5, p->payment_id);
+    if (rc == SQLITE_OK)
+        rc = bind_text_or_null(stmt, 6, p->memo, p->memo_len);
+    if (rc == SQLITE_OK)
+        rc = bind_text_or_null(stmt, 7, p->payer_name, p->payer_name_len);
+    if (rc == SQLITE_OK)
+        rc = bind_text_or_null(stmt, 8, p->payer_account, p->payer_account_len);
+    if (rc == SQLITE_OK)
+        rc = bind_text_or_null(stmt, 9, p->structured_ref,
+                               p->structured_ref_len);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        p->duplicate_of = sqlite3_column_int64(stmt, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (rc == SQLITE_DONE)
+        return SQLITE_OK;
+    return rc == SQLITE_NOMEM
+               ? rc
+               : reconcile_set_error(
+                     vtab, "reconcile_candidates: reading payments failed: %s",
+                     sqlite3_errmsg(vtab->db));
+}
+
+/* Scores one payment into the cursor's result; marks it rescored. */
+static int score_one(reconcile_vtab *vtab, reconcile_cursor *cursor,
+                     struct reconcile_payment *p, int rescored)
+{
+    int before = cursor->result.payment_count;
+    int rc = find_duplicate(vtab, cursor, p);
+
+    if (rc != SQLITE_OK)
+        return rc;
+    find_decisions(cursor, p);
+    rc = reconcile_score_payment(&cursor->book, &cursor->settings, cursor->work,
+                                 p, &cursor->result);
+    if (rc == SQLITE_OK && rescored && cursor->result.payment_count > before)
+        cursor->result.payments[before].rescored = 1;
+    return rc;
+}
+
+/*
+** Steps a payments statement, scoring each payment. With previous, a
+** payment that has an auto row there keeps its rows and the others are
+** scored again.
+*/
 static int score_payments(reconcile_vtab *vtab, reconcile_cursor *cursor,
-                          sqlite3_stmt *stmt)
+                          sqlite3_stmt *stmt,
+                          const struct reconcile_result *previous)
 {
     struct reconcile_payment p;
+    int next = 0;
     int rc;
 
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        int kept;
         if (!read_payment(stmt, &p)) {
             sqlite3_int64 id = sqlite3_column_int64(stmt, 0);
             sqlite3_reset(stmt);
@@ -522,9 +577,11 @@ static int score_payments(reconcile_vtab *vtab, reconcile_cursor *cursor,
                 "reconcile_candidates: payment %lld has a received_date that is not YYYY-MM-DD or a currency that is not 3 letters; correct the payment row",
                 id);
         }
-        find_decisions(cursor, &p);
-        rc = reconcile_score_payment(&cursor->book, &cursor->settings,
-                                     cursor->work, &p, &cursor->result);
+        kept = previous ? previous_auto(previous, &next, p.payment_id) : -1;
+        if (kept >= 0)
+            rc = reconcile_result_copy_payment(&cursor->result, previous, kept);
+        else
+            rc = score_one(vtab, cursor, &p, previous != NULL);
         if (rc != SQLITE_OK)
             break;
     }
@@ -539,24 +596,52 @@ static int score_payments(reconcile_vtab *vtab, reconcile_cursor *cursor,
 }
 
 /*
-** Returns the day from which paid and void invoices are loaded: the
-** oldest received date (of the payment, or of every unallocated one) less
-** closed_lookback_days. INT_MAX-like 1 << 30 when there is no payment.
+** Scores every unallocated payment, then re-reads those without an auto
+** row against what the claims leave open (see reconcile_batch.c).
+*/
+static int score_statement(reconcile_vtab *vtab, reconcile_cursor *cursor)
+{
+    int rc = score_payments(vtab, cursor, vtab->payments_stmt, NULL);
+    int pass;
+
+    if (rc == SQLITE_OK)
+        rc = reconcile_resolve_claims(&cursor->book, &cursor->result, 1);
+    for (pass = 1; rc == SQLITE_OK && pass < RECONCILE_MAX_PASSES; pass++) {
+        struct reconcile_result previous = cursor->result;
+        cursor->result = cursor->spare;
+        cursor->spare = previous;
+        reconcile_result_clear(&cursor->result);
+        rc = reconcile_take_claims(&cursor->book, &cursor->saved);
+        if (rc == SQLITE_OK)
+            rc = score_payments(vtab, cursor, vtab->payments_stmt,
+                                &cursor->spare);
+        if (rc == SQLITE_OK)
+            rc = reconcile_resolve_claims(&cursor->book, &cursor->result, 0);
+        if (rc == SQLITE_OK &&
+            reconcile_result_rescored_autos(&cursor->result) == 0)
+            break;
+    }
+    reconcile_restore_opens(&cursor->book, &cursor->saved);
+    return rc;
+}
+
+/*
+** Returns the day from which paid and void invoices are loaded: the oldest
+** received date of the unallocated payments less closed_lookback_days, so
+** that one book serves every payment a statement asks for; 1 << 30 (no
+** paid or void invoice) when no payment is unallocated.
 */
 static int lookback_day(reconcile_vtab *vtab, reconcile_cursor *cursor,
-                        sqlite3_value *payment_id, int *day_out)
+                        int *day_out)
 {
-    sqlite3_stmt *stmt = payment_id ? vtab->payment_stmt : vtab->oldest_stmt;
-    int column = payment_id ? 2 : 0;
-    int rc = SQLITE_OK;
+    sqlite3_stmt *stmt = vtab->oldest_stmt;
+    int rc = sqlite3_step(stmt);
     int day = 1 << 30;
 
-    if (payment_id)
-        rc = sqlite3_bind_value(stmt, 1, payment_id);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const char *date = (const char *)sqlite3_column_text(stmt, column);
+    if (rc == SQLITE_ROW) {
+        const char *date = (const char *)sqlite3_column_text(stmt, 0);
         if (date != NULL &&
-            date_parse_iso(date, sqlite3_column_bytes(stmt, column), &day))
+            date_parse_iso(date, sqlite3_column_bytes(stmt, 0), &day))
             day -= cursor->settings.closed_lookback_days;
         rc = SQLITE_DONE;
     }
@@ -571,16 +656,22 @@ static int lookback_day(reconcile_vtab *vtab, reconcile_cursor *cursor,
                      sqlite3_errmsg(vtab->db));
 }
 
-/* Loads the book unless this cursor's book already covers lookback day. */
-static int ensure_book(reconcile_vtab *vtab, reconcile_cursor *cursor, int day)
+/*
+** Loads the book at the cursor's first xFilter. Later calls on the same
+** cursor (one per outer row of a join) reuse it; see LIMITS.
+*/
+static int ensure_book(reconcile_vtab *vtab, reconcile_cursor *cursor)
 {
     char date[DATE_ISO_LEN + 1];
     char *err = NULL;
+    int day;
     int rc;
 
-    if (cursor->book.loaded && cursor->book_lookback_day <= day)
+    if (cursor->book.loaded)
         return SQLITE_OK;
-    reconcile_book_free(&cursor->book);
+    rc = lookback_day(vtab, cursor, &day);
+    if (rc != SQLITE_OK)
+        return rc;
     /* Day numbers outside 0001..9999 load no paid or void invoice. */
     if (day > date_days_from_civil(9999, 12, 31))
         memcpy(date, "9999-12-31", DATE_ISO_LEN + 1);
@@ -595,21 +686,16 @@ static int ensure_book(reconcile_vtab *vtab, reconcile_cursor *cursor, int day)
             sqlite3_free(vtab->base.zErrMsg);
             vtab->base.zErrMsg = err;
         }
-        return rc;
     }
-    cursor->book_lookback_day = day;
-    return SQLITE_OK;
+    return rc;
 }
 
 /* Scores every unallocated payment, or the one payment_id names. */
 static int run_query(reconcile_vtab *vtab, reconcile_cursor *cursor,
                      sqlite3_value *payment_id)
 {
-    int day;
-    int rc = lookback_day(vtab, cursor, payment_id, &day);
+    int rc = ensure_book(vtab, cursor);
 
-    if (rc == SQLITE_OK)
-        rc = ensure_book(vtab, cursor, day);
     if (rc == SQLITE_OK)
         rc = load_decisions(vtab, cursor, payment_id);
     if (rc != SQLITE_OK)
@@ -617,13 +703,10 @@ static int run_query(reconcile_vtab *vtab, reconcile_cursor *cursor,
     if (payment_id) {
         rc = sqlite3_bind_value(vtab->payment_stmt, 1, payment_id);
         if (rc == SQLITE_OK)
-            rc = score_payments(vtab, cursor, vtab->payment_stmt);
+            rc = score_payments(vtab, cursor, vtab->payment_stmt, NULL);
         return rc;
     }
-    rc = score_payments(vtab, cursor, vtab->payments_stmt);
-    if (rc == SQLITE_OK)
-        rc = reconcile_resolve_claims(&cursor->book, &cursor->result);
-    return rc;
+    return score_statement(vtab, cursor);
 }
 
 static int reconcile_filter(sqlite3_vtab_cursor *base, int idx_num,
@@ -762,6 +845,7 @@ static int reconcile_disconnect(sqlite3_vtab *base)
     sqlite3_finalize(vtab->oldest_stmt);
     sqlite3_finalize(vtab->decisions_stmt);
     sqlite3_finalize(vtab->settings_stmt);
+    sqlite3_finalize(vtab->duplicate_stmt);
     sqlite3_free(vtab->schema);
     sqlite3_free(vtab);
     return SQLITE_OK;
@@ -786,6 +870,8 @@ static int reconcile_close(sqlite3_vtab_cursor *base)
     reconcile_book_free(&cursor->book);
     reconcile_work_free(cursor->work);
     reconcile_result_free(&cursor->result);
+    reconcile_result_free(&cursor->spare);
+    reconcile_restore_opens(&cursor->book, &cursor->saved);
     sqlite3_free(cursor->decisions);
     sqlite3_free(sqlite3_str_finish(cursor->decision_text));
     sqlite3_free(cursor);

@@ -1,6 +1,8 @@
 #ifndef RECEIVABLES_RECONCILE_H
 #define RECEIVABLES_RECONCILE_H
 
+#include <stddef.h>
+
 #include <sqlite3ext.h>
 
 #include "creditor_ref.h"
@@ -26,10 +28,23 @@ struct reconcile_settings {
     int subset_max_invoices;     /* open invoices a subset draws on */
     int subset_max_size;         /* most invoices in one subset: 8 */
     int closed_lookback_days;    /* paid/void invoices kept for refs */
+    int duplicate_days;          /* window of a probable duplicate: 5 */
 };
 
 /* Fills s with the documented defaults. */
 void reconcile_settings_default(struct reconcile_settings *s);
+
+/*
+** Reads the one row of reconcile_settings from stmt over the defaults (a
+** NULL stmt or a NULL column keeps the default). Returns an SQLite code.
+*/
+int reconcile_settings_read(sqlite3_stmt *stmt, struct reconcile_settings *s);
+
+/*
+** Returns NULL when every setting is in range, else the problem in words
+** (caller frees with sqlite3_free()).
+*/
+char *reconcile_settings_check(const struct reconcile_settings *s);
 
 /* Fee tolerance for an open amount: fee_abs_cents + open * fee_pct / 100. */
 sqlite3_int64 reconcile_fee_tolerance(const struct reconcile_settings *s,
@@ -245,13 +260,14 @@ struct reconcile_book {
     struct reconcile_keymap customer_ids; /* customer_id -> customer */
     struct reconcile_keymap name_words;   /* name word prefixes -> customer */
     struct reconcile_keymap aliases;      /* alias key -> customer */
-    int *stamp;               /* per invoice: last payment that saw it */
-    int *slot;                /* per invoice: its candidate slot then */
-    sqlite3_int64 *remaining; /* per invoice: open cents left to claim */
-    int *hit_stamp;           /* per invoice: last fuzzy lookup that hit it */
-    int *customer_stamp;      /* per customer: last name lookup that hit it */
-    float *customer_vote;     /* per customer: words shared with the payer */
-    int loaded;               /* 1 once filled */
+    int *stamp;                /* per invoice: last payment that saw it */
+    int *slot;                 /* per invoice: its candidate slot then */
+    sqlite3_int64 *remaining;  /* per invoice: open cents left to claim */
+    int *hit_stamp;            /* per invoice: last fuzzy lookup that hit it */
+    sqlite3_int64 *claimed_by; /* per invoice: payment_id of its last claim */
+    int *customer_stamp;       /* per customer: last name lookup that hit it */
+    float *customer_vote;      /* per customer: words shared with the payer */
+    int loaded;                /* 1 once filled */
 };
 
 /* Tags of the alias map: the first byte of each alias key. */
@@ -305,11 +321,12 @@ struct reconcile_payment {
     int memo_len;
     const char *structured_ref; /* may be NULL */
     int structured_ref_len;
-    int decision_flags;        /* RECONCILE_DECIDED_* */
-    const char *rejected_sets; /* ";3;4,5;": invoice id sets, ids
-                               ** ascending, a person rejected; or
-                               ** NULL. Rows with such a set are
-                               ** left out. */
+    int decision_flags;         /* RECONCILE_DECIDED_* */
+    sqlite3_int64 duplicate_of; /* earlier payment it repeats, or 0 */
+    const char *rejected_sets;  /* ";3;4,5;": invoice id sets, ids
+                                ** ascending, a person rejected; or
+                                ** NULL. Rows with such a set are
+                                ** left out. */
 };
 
 /* A person already decided on one of this payment's candidates. */
@@ -399,7 +416,11 @@ struct reconcile_result_payment {
     unsigned short memo_len;
     unsigned short column_len;
     unsigned char names_closed; /* memo names a paid or void invoice */
+    unsigned char rescored;     /* scored again after other claims */
+    sqlite3_int64 duplicate_of; /* earlier payment it repeats, or 0 */
     char currency[4];
+    int first_row; /* its rows in the result */
+    int row_count;
 };
 
 /* Rows of one run, grouped by payment and in rank order within each. */
@@ -444,14 +465,46 @@ int reconcile_score_payment(struct reconcile_book *book,
                             const struct reconcile_payment *payment,
                             struct reconcile_result *result);
 
+/* ---- Whole-statement passes (reconcile_batch.c) ------------------------ */
+
+/* Most times a full scan re-reads the payments without an auto row. */
+#define RECONCILE_MAX_PASSES 3
+
 /*
 ** Takes auto away from rows whose invoices an earlier payment (by received
 ** date, then payment_id) already takes in full, so that applying every
-** auto row never allocates more than an invoice has open. Uses
-** book->remaining. Returns SQLITE_OK or SQLITE_NOMEM.
+** auto row never allocates more than an invoice has open. With fresh set,
+** starts from the open amounts and claims every auto row; else claims only
+** the auto rows of payments scored again, on top of the earlier claims.
+** Uses book->remaining. Returns SQLITE_OK or SQLITE_NOMEM.
 */
 int reconcile_resolve_claims(struct reconcile_book *book,
-                             struct reconcile_result *result);
+                             struct reconcile_result *result, int fresh);
+
+/* Open amounts and states of the book, kept while a pass changes them. */
+struct reconcile_saved_opens {
+    sqlite3_int64 *open_cents; /* per invoice; NULL until saved */
+    unsigned char *state;
+};
+
+/*
+** Makes the book show what the claims leave open: an invoice claimed in
+** full becomes paid, one claimed in part keeps the rest open. Saves the
+** first state in saved. Returns SQLITE_OK or SQLITE_NOMEM.
+*/
+int reconcile_take_claims(struct reconcile_book *book,
+                          struct reconcile_saved_opens *saved);
+
+/* Puts back the saved open amounts and states, and frees them. */
+void reconcile_restore_opens(struct reconcile_book *book,
+                             struct reconcile_saved_opens *saved);
+
+/* Appends the rows of src's payment index p to dst. */
+int reconcile_result_copy_payment(struct reconcile_result *dst,
+                                  const struct reconcile_result *src, int p);
+
+/* Returns the number of payments scored again that got an auto row. */
+int reconcile_result_rescored_autos(const struct reconcile_result *result);
 
 /* ---- Text of a row (reconcile_evidence.c) ------------------------------ */
 

@@ -289,6 +289,7 @@ void reconcile_book_free(struct reconcile_book *book)
     sqlite3_free(book->slot);
     sqlite3_free(book->remaining);
     sqlite3_free(book->hit_stamp);
+    sqlite3_free(book->claimed_by);
     sqlite3_free(book->customer_stamp);
     sqlite3_free(book->customer_vote);
     memset(book, 0, sizeof(*book));
@@ -712,17 +713,19 @@ static int allocate_scratch(struct reconcile_book *book)
     book->slot = sqlite3_malloc64(n * sizeof(int));
     book->remaining = sqlite3_malloc64(n * sizeof(sqlite3_int64));
     book->hit_stamp = sqlite3_malloc64(n * sizeof(int));
+    book->claimed_by = sqlite3_malloc64(n * sizeof(sqlite3_int64));
     book->customer_stamp = sqlite3_malloc64(
         ((sqlite3_uint64)book->customer_count + 1) * sizeof(int));
     book->customer_vote = sqlite3_malloc64(
         ((sqlite3_uint64)book->customer_count + 1) * sizeof(float));
     if (book->stamp == NULL || book->slot == NULL || book->remaining == NULL ||
-        book->hit_stamp == NULL || book->customer_stamp == NULL ||
-        book->customer_vote == NULL)
+        book->hit_stamp == NULL || book->claimed_by == NULL ||
+        book->customer_stamp == NULL || book->customer_vote == NULL)
         return SQLITE_NOMEM;
     for (i = 0; i < book->invoice_count; i++) {
         book->stamp[i] = -1;
         book->hit_stamp[i] = -1;
+        book->claimed_by[i] = 0;
         book->remaining[i] = book->invoices[i].open_cents;
     }
     for (i = 0; i < book->customer_count; i++)

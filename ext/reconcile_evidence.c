@@ -279,6 +279,14 @@ static void append_holds(sqlite3_str *out,
         return;
     if (result->payments[row->payment].names_closed)
         sqlite3_str_appendall(out, "; memo names a paid or void invoice");
+    if (result->payments[row->payment].duplicate_of != 0)
+        sqlite3_str_appendf(
+            out, "; same payer, amount and reference as payment %lld",
+            result->payments[row->payment].duplicate_of);
+    if (row->amount_kind == RECONCILE_AMOUNT_OVER &&
+        row->difference_cents >
+            result->payments[row->payment].amount_cents - row->difference_cents)
+        sqlite3_str_appendall(out, "; pays more than twice what is open");
     if (row->flags & RECONCILE_ROW_AMBIGUOUS)
         sqlite3_str_appendall(out, "; another subset sums the same");
     if (row->flags & RECONCILE_ROW_ALLOCATED)

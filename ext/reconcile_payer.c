@@ -219,7 +219,14 @@ static void add_name_payers(struct reconcile_book *book,
 {
     int seen = vote_name_words(book, work);
     int scored;
+    int i;
 
+    /* Among equal votes, names of about the payer's length come first. */
+    for (i = 0; i < seen; i++) {
+        int c = work->seen_customer[i];
+        int diff = book->customers[c].name_len - work->name_len;
+        book->customer_vote[c] -= 0.001f * (float)(diff < 0 ? -diff : diff);
+    }
     for (scored = 0; scored < MAX_NAME_SCORED && scored < seen; scored++) {
         const struct reconcile_customer *c;
         double similarity;

@@ -408,21 +408,40 @@ void reconcile_apply_weak_keys(const struct reconcile_book *book,
 }
 
 /* Finds every invoice the memo and the structured reference point at. */
+/*
+** Returns 1 when the words of key i overlap the words of a key that names
+** a plausible invoice exactly or by its digits.
+*/
+static int is_explained(const struct reconcile_memo *memo,
+                        const int *exact_plausible, int i)
+{
+    const struct reconcile_memo_key *k = &memo->keys[i];
+    int j;
+
+    for (j = 0; j < memo->key_count; j++)
+        if (exact_plausible[j] > 0 && memo->keys[j].start < k->end &&
+            k->start < memo->keys[j].end)
+            return 1;
+    return 0;
+}
+
 int reconcile_find_references(struct reconcile_book *book,
                               struct reconcile_work *work)
 {
+    int exact_plausible[RECONCILE_MEMO_MAX_KEYS];
     int i;
     int rc = SQLITE_OK;
 
     for (i = 0; i < work->memo.ref_count && rc == SQLITE_OK; i++)
         rc = lookup_structured(book, work, &work->memo.refs[i]);
-    for (i = 0; i < work->memo.key_count && rc == SQLITE_OK; i++) {
-        int exact_plausible;
-        rc = lookup_key(book, work, i, &exact_plausible);
-        /* A typo can land on another invoice's number, so the neighbours
-        ** of a key that names one exactly are candidates too. */
-        if (rc == SQLITE_OK)
-            rc = lookup_fuzzy(book, work, i, exact_plausible);
-    }
+    for (i = 0; i < work->memo.key_count && rc == SQLITE_OK; i++)
+        rc = lookup_key(book, work, i, &exact_plausible[i]);
+    /* A typo can land on another invoice's number, so the neighbours of a
+    ** key that names one exactly are looked up too, unless its words
+    ** already name a plausible invoice: 'F 2024' inside 'F 2024 03566'
+    ** is no typo of some 'F-2024-00001'. */
+    for (i = 0; i < work->memo.key_count && rc == SQLITE_OK; i++)
+        if (!is_explained(&work->memo, exact_plausible, i))
+            rc = lookup_fuzzy(book, work, i, exact_plausible[i]);
     return rc;
 }

@@ -3,55 +3,59 @@
 ** sets of them) it may pay, and how sure that is.
 **
 ** CANDIDATES come from four places, all hash lookups in the book:
-**   - references: each key of the memo (reconcile_memo.c) looked up among
-**     the invoice number keys; keys with no exact hit are also looked up
-**     within one edit or one adjacent swap through the deletion index;
-**     structured references are looked up by their payload;
-**   - the payer's customers: every open invoice (oldest 40) of each
-**     customer the payer was matched to;
+**   - references (reconcile_refs.c): each key of the memo looked up among
+**     the invoice number keys, and within one edit or one swap of
+**     neighbours through the deletion index; structured references by
+**     their payload;
+**   - the payer's customers (reconcile_payer.c): the oldest 40 open
+**     invoices of each customer the payer was matched to;
 **   - the amount: open invoices with exactly the payment's amount, when
 **     16 or fewer share it;
-**   - sets: the invoices the memo names, when they belong to one customer,
-**     and subsets of 2 to subset_max_size of a customer's oldest
-**     subset_max_invoices open invoices whose sum is the amount (or short
-**     of it by the fee tolerance), searched depth-first with the oldest
-**     invoice taken first, so among equal sums the oldest invoices win.
+**   - sets (reconcile_sets.c): named invoices together, and subset sums.
 ** Only invoices in the payment's currency, and of the payment's customer
 ** when payments.customer_id is set, are candidates.
 **
 ** SCORE: each piece of evidence adds log-odds (natural log); the score is
-** 1 / (1 + exp(-sum)). Weights (W_* below):
-**   prior                                           -4.0
-**   reference (the best one pointing at the invoice; for a set, the mean
-**   over its invoices), less ln(k) when the same memo text points at k
-**   invoices, never below 0.3:
-**     valid structured reference (RF, Finnish, Belgian)   +14.0
-**     number as normalized, or as written                  +8.0
-**     its digits only (prefix or letters dropped)          +7.0
-**     one edit or swap away, number of 6+ characters       +4.5
-**       ... of 4 or 5 characters                           +2.5
-**     payload of a structured reference with bad check digits +3.0
-**     last digit run only (the serial): 5+ digits +5.0, 4: +3.5,
+** 1 / (1 + exp(-sum)). The weights (W_* in reconcile_work.h) were set by
+** hand as rough likelihood ratios and checked on the data sets of
+** tests/bench/RECONCILE.md:
+**   prior                                                      -6.0
+**   reference: the best one pointing at the invoice (for a set, the mean
+**   over its invoices), less ln(k) when the same memo text fits k
+**   plausible invoices (open, of a customer the payer matched or with an
+**   amount that fits), never below 0.3:
+**     valid structured reference (RF, Finnish, Belgian)       +14.0
+**     the number, normalized or as written, by key length:
+**       6+ characters +8.0, 5: +7.0, 4: +6.0, 3: +4.0, 2: +2.5, 1: +1.0
+**     its digits only (prefix or letters dropped): the same less 1.0
+**     one edit or one swap away: key of 6+ characters +4.5, else +2.5
+**     payload of a structured reference with wrong check digits  +3.0
+**     only the last digit run (the serial): 5+ digits +5.0, 4: +3.5,
 **       3: +2.0, 1-2: +1.0
-**   memo names (as exactly, or by digits) an invoice left out  -3.0
+**   the memo names (by digits or more) an invoice the row leaves out,
+**   of the payer's customer or of any when the payer is unknown; or,
+**   when the payment is over, points even by a typo at another open
+**   invoice of the row's customer                              -3.0
 **   amount against the open amount (tolerance = fee_abs_cents +
 **   open * fee_pct / 100):
-**     equal +4.0; short within tolerance +2.5; over within tolerance
-**     +1.5; short beyond (partial payment) -0.5; over beyond 0.0
+**     equal +5.0, less 0.5 ln(k) when k invoices with other support
+**       share the amount (all open invoices for one with none), never
+**       below +3.0; short within tolerance +1.8; over within tolerance
+**       +1.0; short beyond (partial payment) -1.5; over beyond -1.5
 **   payer:
-**     payments.customer_id is the customer                 +4.0
-**     payer account learned for the customer (alias)       +4.0
-**     ... learned for several customers                    +1.5
-**     payer name learned for the customer (alias)          +3.0
-**     name similarity >= 0.97 +3.0, >= 0.90 +2.0, >= 0.80 +1.0
-**     payer matched another customer strongly, not this one  -3.0
-**   dates:
-**     received before the invoice was issued               -3.0
-**     within 15 days of the due date                       +0.5
-**     60 days before to 90 days after the due date         +0.2
-**     more than 365 days after the due date                -1.0
+**     payments.customer_id is the customer                      +5.0
+**     payer account learned for the customer (alias)            +5.0
+**     ... learned for several customers                         +2.0
+**     payer name learned for the customer (alias)               +4.5
+**     name similarity >= 0.97 +4.5, >= 0.90 +3.0, >= 0.80 +1.5
+**     the payer matched another customer by +3.0 or more       -3.0
+**   dates, d = received - due:
+**     received before the invoice was issued                    -3.0
+**     d more than 365                                           -1.0
+**     else 1.0 * exp(-x / 25) - 0.2, x = d / 1.5 when late, -d when
+**       early (from +0.8 on the due date down to -0.2)
 **   sets: -0.3 for each invoice after the first; -1.5 when another subset
-**   of the same size or smaller sums the same.
+**   sums the same.
 ** Name similarity is Jaro-Winkler of the name keys (reconcile_name_key),
 ** raised to 0.97 when one key is a prefix of the other of 8 bytes or more
 ** (banks cut names), to 0.98 when both have the same words in another
@@ -59,9 +63,12 @@
 ** customer.
 **
 ** AUTO: rank 1, score >= auto_threshold, logit at least auto_margin above
-** rank 2's, the payment has no allocation yet, no person rejected or undid
-** a match of it, and the memo names no paid or void invoice more strongly
-** than any open one (a probable duplicate).
+** rank 2's, and none of these: the payment has an allocation already; a
+** person rejected or undid a match of it; the memo names a paid or void
+** invoice more strongly than any open one; an earlier payment has the same
+** payer, amount and reference (a probable duplicate); another subset sums
+** the same; the payment is more than twice what the row has open. A full
+** scan then also applies the claims of reconcile_batch.c.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -72,24 +79,6 @@ SQLITE_EXTENSION_INIT3
 
 #include "reconcile.h"
 #include "reconcile_work.h"
-void reconcile_settings_default(struct reconcile_settings *s)
-{
-    s->auto_threshold = 0.97;
-    s->auto_margin = 2.0;
-    s->fee_abs_cents = 1000;
-    s->fee_pct = 3.0;
-    s->max_rank = 5;
-    s->subset_max_invoices = 16;
-    s->subset_max_size = 8;
-    s->closed_lookback_days = 365;
-}
-
-sqlite3_int64 reconcile_fee_tolerance(const struct reconcile_settings *s,
-                                      sqlite3_int64 open_cents)
-{
-    return s->fee_abs_cents +
-           (sqlite3_int64)((double)open_cents * s->fee_pct / 100.0);
-}
 struct reconcile_work *reconcile_work_new(void)
 {
     struct reconcile_work *work = sqlite3_malloc64(sizeof(*work));
@@ -202,32 +191,41 @@ static double amount_weight(int kind, int spread)
     return weight;
 }
 
+/* Returns 1 when something besides its amount supports the candidate: a
+** reference, or a customer the payer matched. */
+static int is_supported(const struct reconcile_book *book,
+                        const struct reconcile_work *work,
+                        const struct reconcile_candidate *c)
+{
+    int customer = book->invoices[c->invoice].customer;
+
+    return c->ref_weight > 0.0f ||
+           (customer >= 0 && reconcile_payer_of(work, customer) != NULL);
+}
+
 /*
 ** Returns how many open invoices share the amount of the row's single
-** invoice: those of its customer when the payer is that customer beyond
-** doubt, else all in the currency. Another invoice of the same amount is
-** an alternative only where the payer may be paying it.
+** invoice. For an invoice with other support, only the candidates with
+** support of their own count: one that shares the amount and nothing else
+** is no real alternative. For an invoice with none, every open invoice in
+** the currency counts.
 */
 static int amount_spread(const struct reconcile_book *book,
                          const struct reconcile_work *work, int member)
 {
-    const struct reconcile_invoice *inv =
-        &book->invoices[work->members[member].invoice];
-    const struct reconcile_payer *p =
-        inv->customer >= 0 ? reconcile_payer_of(work, inv->customer) : NULL;
-    const struct reconcile_customer *c;
+    int invoice = work->members[member].invoice;
+    const struct reconcile_candidate *own =
+        reconcile_candidate_of(book, work, invoice);
+    sqlite3_int64 open = book->invoices[invoice].open_cents;
     int count = 0;
     int i;
 
-    if (!work->payer_strong || p == NULL ||
-        reconcile_payer_weight(p) < W_CUSTOMER_NAME_90)
+    if (own == NULL || !is_supported(book, work, own))
         return work->amount_spread;
-    c = &book->customers[inv->customer];
-    for (i = 0; i < c->open_count; i++) {
-        const struct reconcile_invoice *x =
-            &book->invoices[book->open_order[c->open_first + i]];
-        count += x->open_cents == inv->open_cents &&
-                 memcmp(x->currency, inv->currency, 3) == 0;
+    for (i = 0; i < work->cand_count; i++) {
+        const struct reconcile_candidate *c = &work->cands[i];
+        count += c->eligible && book->invoices[c->invoice].open_cents == open &&
+                 is_supported(book, work, c);
     }
     return count;
 }
@@ -238,15 +236,18 @@ static double date_weight(const struct reconcile_invoice *inv, int received,
 {
     int after_due = received - inv->due_day;
 
+    double distance;
+
     *before_out = inv->issue_day - received;
     *after_out = after_due;
     if (*before_out > 0)
         return W_DATE_BEFORE_ISSUE;
-    if (after_due >= -15 && after_due <= 15)
-        return W_DATE_NEAR_DUE;
-    if (after_due >= -60 && after_due <= 90)
-        return W_DATE_IN_WINDOW;
-    return after_due > 365 ? W_DATE_VERY_LATE : 0.0;
+    if (after_due > 365)
+        return W_DATE_VERY_LATE;
+    /* Paying late is commoner than paying early, so a late day counts as
+    ** two thirds of an early one. */
+    distance = after_due >= 0 ? after_due / 1.5 : -after_due;
+    return W_DATE_NEAR_DUE * exp(-distance / W_DATE_SCALE_DAYS) + W_DATE_FAR;
 }
 
 /* Returns the candidate of invoice for this payment, or NULL. */
@@ -323,6 +324,30 @@ static int names_other(const struct reconcile_book *book,
         const struct reconcile_candidate *c = &work->cands[work->named[i]];
         if (c->ref_kind >= floor && !row_has(work, row, c->invoice) &&
             !shares_span(work, row, c))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+** Returns 1 when the memo points, even by a typo, at an open invoice of the
+** row's customer that the row leaves out. With an amount over the row's
+** invoices, that is a combined payment whose other numbers were written
+** wrong, not an overpayment.
+*/
+static int leaves_out_pointed(const struct reconcile_book *book,
+                              const struct reconcile_work *work,
+                              const struct reconcile_row *row)
+{
+    int customer =
+        book->invoices[work->members[row->member_first].invoice].customer;
+    int i;
+
+    for (i = 0; i < work->cand_count; i++) {
+        const struct reconcile_candidate *c = &work->cands[i];
+        if (c->eligible && c->ref_kind >= RECONCILE_REF_FUZZY &&
+            book->invoices[c->invoice].customer == customer &&
+            !row_has(work, row, c->invoice) && !shares_span(work, row, c))
             return 1;
     }
     return 0;
@@ -422,7 +447,9 @@ static int score_members(const struct reconcile_book *book,
                             row->member_count == 1
                                 ? amount_spread(book, work, row->member_first)
                                 : 1);
-    if (names_other(book, work, row, weakest)) {
+    if (names_other(book, work, row, weakest) ||
+        (row->amount_kind == RECONCILE_AMOUNT_OVER &&
+         leaves_out_pointed(book, work, row))) {
         row->flags |= RECONCILE_ROW_NAMES_OTHER;
         *logit += W_NAMES_OTHER;
     }
@@ -548,6 +575,8 @@ static int add_result_payment(struct reconcile_result *result,
     rp->received_day = p->received_day;
     memcpy(rp->currency, p->currency, 4);
     rp->names_closed = (unsigned char)work->names_closed;
+    rp->duplicate_of = p->duplicate_of;
+    rp->first_row = result->row_count;
     rp->memo_offset = (unsigned int)result->text_len;
     rp->memo_len = (unsigned short)memo_len;
     if (memo_len > 0)
@@ -560,6 +589,15 @@ static int add_result_payment(struct reconcile_result *result,
                (size_t)column_len);
     result->text_len += (size_t)column_len;
     return SQLITE_OK;
+}
+
+/* Returns 1 when paid is more than twice what the row's invoices have open. */
+static int pays_double(const struct reconcile_row *row, sqlite3_int64 paid)
+{
+    sqlite3_int64 open = paid - row->difference_cents;
+
+    return row->amount_kind == RECONCILE_AMOUNT_OVER &&
+           row->difference_cents > open;
 }
 
 /* Decides auto for the best row; see AUTO in the file header. */
@@ -577,7 +615,8 @@ static void decide_auto(struct reconcile_work *work)
         (work->row_count < 2 || best->logit - work->rows[1].row.logit >=
                                     work->settings->auto_margin) &&
         p->allocated_cents == 0 && p->decision_flags == 0 &&
-        !work->names_closed;
+        !work->names_closed && !(best->flags & RECONCILE_ROW_AMBIGUOUS) &&
+        p->duplicate_of == 0 && !pays_double(best, p->amount_cents);
 }
 
 /* Copies the best max_rank rows, with their members, into result. */
@@ -609,6 +648,7 @@ static int emit_rows(struct reconcile_work *work,
         row.payment = result->payment_count - 1;
         row.rank = r + 1;
         result->rows[result->row_count++] = row;
+        result->payments[row.payment].row_count++;
     }
     return SQLITE_OK;
 }
@@ -730,77 +770,6 @@ int reconcile_score_payment(struct reconcile_book *book,
     if (rc == SQLITE_OK)
         rc = emit_rows(work, result);
     return rc;
-}
-
-/* Sort key of an auto row for the claims pass. */
-struct claim_key {
-    int received_day;
-    sqlite3_int64 payment_id;
-    int row;
-};
-
-static int compare_claims(const void *a, const void *b)
-{
-    const struct claim_key *x = a;
-    const struct claim_key *y = b;
-
-    if (x->received_day != y->received_day)
-        return x->received_day < y->received_day ? -1 : 1;
-    return x->payment_id < y->payment_id ? -1 : x->payment_id > y->payment_id;
-}
-
-/* Takes auto away from one row if an earlier claim left too little. */
-static void claim_row(struct reconcile_book *book,
-                      struct reconcile_result *result,
-                      struct reconcile_row *row)
-{
-    int i;
-
-    for (i = 0; i < row->member_count; i++) {
-        const struct reconcile_member *m =
-            &result->members[row->member_first + i];
-        if (book->remaining[m->invoice] < m->allocate_cents) {
-            row->is_auto = 0;
-            row->flags |= RECONCILE_ROW_CLAIMED;
-            row->claimed_by =
-                result->payments[book->slot[m->invoice]].payment_id;
-            return;
-        }
-    }
-    for (i = 0; i < row->member_count; i++) {
-        const struct reconcile_member *m =
-            &result->members[row->member_first + i];
-        book->remaining[m->invoice] -= m->allocate_cents;
-        book->slot[m->invoice] = row->payment;
-    }
-}
-
-int reconcile_resolve_claims(struct reconcile_book *book,
-                             struct reconcile_result *result)
-{
-    struct claim_key *keys;
-    int count = 0;
-    int r;
-
-    keys = sqlite3_malloc64((sqlite3_uint64)(result->row_count + 1) *
-                            sizeof(*keys));
-    if (keys == NULL)
-        return SQLITE_NOMEM;
-    for (r = 0; r < result->row_count; r++) {
-        const struct reconcile_row *row = &result->rows[r];
-        if (!row->is_auto)
-            continue;
-        keys[count].received_day = result->payments[row->payment].received_day;
-        keys[count].payment_id = result->payments[row->payment].payment_id;
-        keys[count++].row = r;
-    }
-    qsort(keys, (size_t)count, sizeof(*keys), compare_claims);
-    for (r = 0; r < book->invoice_count; r++)
-        book->remaining[r] = book->invoices[r].open_cents;
-    for (r = 0; r < count; r++)
-        claim_row(book, result, &result->rows[keys[r].row]);
-    sqlite3_free(keys);
-    return SQLITE_OK;
 }
 
 void reconcile_result_clear(struct reconcile_result *result)

@@ -35,8 +35,9 @@
 #define W_CUSTOMER_NAME_80 1.5
 #define W_CUSTOMER_OTHER (-3.0)
 #define W_DATE_BEFORE_ISSUE (-3.0)
-#define W_DATE_NEAR_DUE 0.5
-#define W_DATE_IN_WINDOW 0.2
+#define W_DATE_NEAR_DUE 1.0
+#define W_DATE_SCALE_DAYS 25.0
+#define W_DATE_FAR (-0.2)
 #define W_DATE_VERY_LATE (-1.0)
 #define W_SET_EXTRA (-0.3)
 #define W_SET_AMBIGUOUS (-1.5)

@@ -45,7 +45,7 @@
 -- plausible_score and duplicate_days. Written by people.
 CREATE TABLE IF NOT EXISTS reconcile_settings (
     id                   INTEGER PRIMARY KEY CHECK (id = 1), -- always 1
-    auto_threshold       REAL NOT NULL DEFAULT 0.97         -- lowest auto score
+    auto_threshold       REAL NOT NULL DEFAULT 0.93         -- lowest auto score
                          CHECK (auto_threshold BETWEEN 0 AND 1),
     auto_margin          REAL NOT NULL DEFAULT 2.0          -- log-odds lead
                          CHECK (auto_margin >= 0),          -- over rank 2
@@ -108,8 +108,11 @@ CREATE TABLE IF NOT EXISTS payer_aliases (
 CREATE INDEX IF NOT EXISTS payer_aliases_customer_id_idx
     ON payer_aliases (customer_id);
 
--- Duplicate payments are looked for among payments of the same currency
--- and amount.
+-- reconcile_candidates reads the oldest unallocated payment's date at
+-- every query; duplicate payments are looked for among payments of the
+-- same currency and amount.
+CREATE INDEX IF NOT EXISTS payments_status_received_date_idx
+    ON payments (status, received_date);
 CREATE INDEX IF NOT EXISTS payments_currency_amount_idx
     ON payments (currency, amount_cents, received_date);
 
