@@ -294,6 +294,13 @@ int reconcile_book_load(struct reconcile_book *book,
 /* Frees everything the book holds and leaves it empty. */
 void reconcile_book_free(struct reconcile_book *book);
 
+/*
+** Builds the amounts map again from the open invoices and their open
+** amounts, after a pass over claims changed them. Returns SQLITE_OK or
+** SQLITE_NOMEM.
+*/
+int reconcile_book_index_amounts(struct reconcile_book *book);
+
 /* Returns the customer index of customer_id, or -1. */
 int reconcile_book_customer(const struct reconcile_book *book,
                             sqlite3_int64 customer_id);

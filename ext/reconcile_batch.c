@@ -122,7 +122,7 @@ int reconcile_take_claims(struct reconcile_book *book,
         if (inv->open_cents == 0)
             inv->state = RECONCILE_INVOICE_CLOSED;
     }
-    return SQLITE_OK;
+    return reconcile_book_index_amounts(book);
 }
 
 void reconcile_restore_opens(struct reconcile_book *book,
@@ -130,11 +130,15 @@ void reconcile_restore_opens(struct reconcile_book *book,
 {
     int i;
 
-    if (saved->open_cents != NULL && saved->state != NULL)
+    if (saved->open_cents != NULL && saved->state != NULL) {
         for (i = 0; i < book->invoice_count; i++) {
             book->invoices[i].open_cents = saved->open_cents[i];
             book->invoices[i].state = saved->state[i];
         }
+        /* NOTE: out of memory here leaves the amounts map empty, which
+        ** only loses the amount source of candidates until the next load. */
+        reconcile_book_index_amounts(book);
+    }
     sqlite3_free(saved->open_cents);
     sqlite3_free(saved->state);
     saved->open_cents = NULL;

@@ -611,14 +611,26 @@ static int load_invoice(struct reconcile_book *book, sqlite3_stmt *stmt,
     if (rc == SQLITE_OK)
         rc = index_number(book, index, &keys,
                           inv->state == RECONCILE_INVOICE_OPEN);
-    if (rc == SQLITE_OK && inv->state == RECONCILE_INVOICE_OPEN) {
-        char key[11];
-        amount_key(inv->currency, inv->open_cents, key);
-        rc = reconcile_keymap_add(&book->amounts, key, sizeof(key), index, 0);
-    }
     if (rc == SQLITE_OK)
         book->invoice_count++;
     return rc;
+}
+
+int reconcile_book_index_amounts(struct reconcile_book *book)
+{
+    int rc = SQLITE_OK;
+    int i;
+
+    reconcile_keymap_free(&book->amounts);
+    for (i = 0; i < book->invoice_count && rc == SQLITE_OK; i++) {
+        const struct reconcile_invoice *inv = &book->invoices[i];
+        char key[11];
+        if (inv->state != RECONCILE_INVOICE_OPEN)
+            continue;
+        amount_key(inv->currency, inv->open_cents, key);
+        rc = reconcile_keymap_add(&book->amounts, key, sizeof(key), i, 0);
+    }
+    return rc == SQLITE_OK ? reconcile_keymap_compact(&book->amounts) : rc;
 }
 
 /* Reads one row of the aliases statement into the book. */
@@ -736,9 +748,9 @@ static int allocate_scratch(struct reconcile_book *book)
 /* Compacts every map of the book once it is loaded. */
 static int compact_maps(struct reconcile_book *book)
 {
-    struct reconcile_keymap *maps[] = {&book->numbers,    &book->deletions,
-                                       &book->amounts,    &book->customer_ids,
-                                       &book->name_words, &book->aliases};
+    struct reconcile_keymap *maps[] = {&book->numbers, &book->deletions,
+                                       &book->customer_ids, &book->name_words,
+                                       &book->aliases};
     size_t i;
     int rc = SQLITE_OK;
 
@@ -810,6 +822,8 @@ int reconcile_book_load(struct reconcile_book *book,
         rc = order_open_invoices(book);
     if (rc == SQLITE_OK)
         rc = compact_maps(book);
+    if (rc == SQLITE_OK)
+        rc = reconcile_book_index_amounts(book);
     if (rc == SQLITE_OK)
         rc = allocate_scratch(book);
     if (rc == SQLITE_OK)

@@ -198,7 +198,10 @@ static int lookup_key(struct reconcile_book *book, struct reconcile_work *work,
 /* Adds a hit unless the invoice is already there; 0 when the list is full. */
 static int add_hit(struct fuzzy_hits *hits, int invoice, int len)
 {
-    if (hits->stamp[invoice] == hits->seq)
+    /* The deletion index holds the invoices open at load; a pass over
+    ** claims may have closed some since. */
+    if (hits->stamp[invoice] == hits->seq ||
+        hits->invoices[invoice].state != RECONCILE_INVOICE_OPEN)
         return 1;
     if (hits->count == MAX_FUZZY_HITS)
         return 0;
@@ -304,6 +307,7 @@ static int lookup_fuzzy(struct reconcile_book *book,
         return SQLITE_OK;
     hits->count = 0;
     hits->stamp = book->hit_stamp;
+    hits->invoices = book->invoices;
     hits->seq = ++work->fuzzy_seq;
     count = collect_fuzzy(book, k->text, k->len, hits);
     for (i = 0; i < count; i++) {

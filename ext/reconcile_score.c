@@ -125,7 +125,9 @@ static int add_customer_invoices(struct reconcile_book *book,
 
     for (i = 0; i < c->open_count && added < MAX_CUSTOMER_INVOICES; i++) {
         int inv = book->open_order[c->open_first + i];
-        if (memcmp(book->invoices[inv].currency, work->payment->currency, 3))
+        /* A pass over claims leaves paid invoices in open_order. */
+        if (book->invoices[inv].state != RECONCILE_INVOICE_OPEN ||
+            memcmp(book->invoices[inv].currency, work->payment->currency, 3))
             continue;
         if (reconcile_add_candidate(book, work, inv, NULL) < 0)
             return SQLITE_NOMEM;

@@ -192,7 +192,7 @@ static void fill_pool(const struct reconcile_book *book,
             const struct reconcile_candidate *cand =
                 reconcile_candidate_of(book, work, inv);
             int pointed = cand != NULL && cand->ref_kind != RECONCILE_REF_NONE;
-            if (pointed != (pass == 0) ||
+            if (pointed != (pass == 0) || x->state != RECONCILE_INVOICE_OPEN ||
                 memcmp(x->currency, work->payment->currency, 3) != 0 ||
                 x->open_cents > high || is_anchor(anchors, anchor_count, inv))
                 continue;

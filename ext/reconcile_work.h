@@ -121,8 +121,9 @@ struct fuzzy_hit {
 struct fuzzy_hits {
     struct fuzzy_hit hit[MAX_FUZZY_HITS];
     int count;
-    int *stamp; /* the book's hit_stamp */
-    int seq;    /* this lookup's stamp */
+    int *stamp;                               /* the book's hit_stamp */
+    const struct reconcile_invoice *invoices; /* the book's */
+    int seq;                                  /* this lookup's stamp */
 };
 
 struct reconcile_work {
