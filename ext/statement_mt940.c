@@ -7,6 +7,11 @@
 **   SELECT * FROM bank_statement('june.sta');           -- detected
 **   SELECT * FROM bank_statement('june.sta', 'mt940');
 **   SELECT * FROM bank_statement('today.sta', 'mt942');  -- all pending
+**   SELECT * FROM bank_statement('snippet.sta', 'mt940', 'currency=EUR');
+**
+** Options: 'currency=<ISO 4217 code>' gives the currency of a statement
+** whose file names none (no :60F:, :34F: or code after the :25:
+** account); a currency the file gives wins.
 **
 ** Layout: the SWIFT blocks {1:..}{2:..}{4: and the closing -} are optional,
 ** and so is any header line before the first field. A field starts at a
@@ -32,10 +37,17 @@
 **                    currency (currency.h).
 **   :86: after :61:  memo, counterparty_name, counterparty_account,
 **                    structured_ref, end_to_end_id (see the narrative
-**                    file). A :86: anywhere else describes the statement
-**                    and is not read.
+**                    file). Several :86: fields in a row are one
+**                    narrative, one line each (old Rabobank layout). A
+**                    :86: anywhere else describes the statement and is
+**                    not read.
 **   bank_txn_id      the bank reference after //, else the customer
 **                    reference unless it is NONREF
+**   counterparty     when the :86: names none: text after a customer
+**                    reference padded to 16 characters is the name (old
+**                    Rabobank layout), and a customer reference shaped
+**                    like an IBAN is the account, with the supplementary
+**                    details as the name (ASN Bank)
 **   :13D: :34F: :90D: :90C:  MT942 fields: a statement with :13D: or
 **                    :34F:, or a file read with format 'mt942', is an
 **                    interim report whose entries are 'pending'.
@@ -51,7 +63,9 @@
 **   - A date that does not exist (30 February) is an error naming the
 **     line, never moved to a real day.
 **   - A :61: needs a currency: the :60F:/:60M: opening balance, an MT942
-**     :34F: floor limit, or a 3-letter code ending the :25: account.
+**     :34F: floor limit, a 3-letter code ending the :25: account, or the
+**     currency= option. The reader does not guess the number of
+**     decimals.
 **   - A line that starts with '-' and has at most 3 more characters ends
 **     the message, so a narrative line such as "-5" is read as an end.
 */
@@ -83,6 +97,8 @@ struct mt940_state {
     int narrative_entry;         /* index of the entry a :86: belongs
                                     to, or -1 */
     char currency[4];            /* currency of the open statement */
+    char default_currency[4];    /* the currency= option, or "" */
+    int colon_line;              /* line of a pending lone ':', or 0 */
 };
 
 /* Sets the error "bank_statement: '<path>': line N: <reason>" and returns
@@ -404,11 +420,38 @@ static int mt940_mark(struct mt940_state *st, const char *text, int n, int *pos,
     return SQLITE_OK;
 }
 
-/* The parts of a :61: after the amount, as offsets into the field. */
+/* The parts of a :61: after the amount, as offsets into the field; a
+** length of 0 means the part is absent. */
 struct mt940_line_refs {
     int customer_start, customer_len; /* customer reference */
-    int bank_start, bank_len;         /* bank reference after //, or 0 */
+    int bank_start, bank_len;         /* bank reference after // */
+    int overflow_start, overflow_len; /* text after a 16-character customer
+                                         reference that ends in padding */
+    int details_start, details_len;   /* supplementary details line */
 };
+
+/* Width of the :61: customer reference (SWIFT 16x). */
+#define MT940_CUSTOMER_REF_WIDTH 16
+
+/*
+** Splits the customer reference of n bytes at start. The old Rabobank
+** layout pads it with blanks to 16 characters and writes the
+** counterparty name after it, so text after a 16th character that is a
+** blank is the overflow. A longer reference without that padding (ASN
+** writes an 18-character IBAN) is kept whole.
+*/
+static void mt940_split_customer(const char *text, int start, int n,
+                                 struct mt940_line_refs *refs)
+{
+    refs->customer_start = start;
+    refs->customer_len = n;
+    if (n > MT940_CUSTOMER_REF_WIDTH &&
+        text[start + MT940_CUSTOMER_REF_WIDTH - 1] == ' ') {
+        refs->customer_len = MT940_CUSTOMER_REF_WIDTH;
+        refs->overflow_start = start + MT940_CUSTOMER_REF_WIDTH;
+        refs->overflow_len = n - MT940_CUSTOMER_REF_WIDTH;
+    }
+}
 
 /* Splits the rest of a :61: after the amount: transaction type, customer
 ** reference, //bank reference, and at most one line of supplementary
@@ -427,18 +470,20 @@ static int mt940_line_refs(struct mt940_state *st, int p,
         return mt940_fail(st, st->field_line,
                           ":61: has more than 2 lines; the statement line "
                           "takes one line and one of supplementary details");
+    memset(refs, 0, sizeof(*refs));
+    if (end < n) {
+        refs->details_start = end + 1;
+        refs->details_len = n - (end + 1);
+    }
     if (p < end && mt940_is_upper(text[p]) && end - p >= 4)
         p += 4; /* transaction type: N/F/S and 3 characters */
-    refs->customer_start = p;
-    refs->bank_start = 0;
-    refs->bank_len = 0;
     for (i = p; i + 1 < end; i++)
         if (text[i] == '/' && text[i + 1] == '/') {
             refs->bank_start = i + 2;
             refs->bank_len = end - (i + 2);
             break;
         }
-    refs->customer_len = (refs->bank_start ? refs->bank_start - 2 : end) - p;
+    mt940_split_customer(text, p, (refs->bank_len ? i : end) - p, refs);
     return SQLITE_OK;
 }
 
@@ -453,10 +498,37 @@ static int mt940_set_txn_id(struct mt940_state *st, struct statement_entry *e,
         rc = mt940_set_text(&e->bank_txn_id, st->field + refs->bank_start,
                             refs->bank_len);
     if (rc == SQLITE_OK && e->bank_txn_id == NULL &&
-        !(refs->customer_len == 6 &&
+        !(refs->customer_len >= 6 &&
           memcmp(st->field + refs->customer_start, "NONREF", 6) == 0))
         rc = mt940_set_text(&e->bank_txn_id, st->field + refs->customer_start,
                             refs->customer_len);
+    return rc;
+}
+
+/*
+** Fills the counterparty that the :61: itself names, which a :86:
+** narrative may replace. The Rabobank overflow is the name. A customer
+** reference with the shape of an IBAN (ASN Bank) is the counterparty
+** account, and the supplementary details are the name.
+*/
+static int mt940_set_line_counterparty(struct mt940_state *st,
+                                       struct statement_entry *e,
+                                       const struct mt940_line_refs *refs)
+{
+    const char *text = st->field;
+    int rc = SQLITE_OK;
+
+    if (refs->overflow_len > 0)
+        return mt940_set_text(&e->counterparty_name,
+                              text + refs->overflow_start, refs->overflow_len);
+    if (refs->bank_len == 0 &&
+        mt940_is_iban(text + refs->customer_start, refs->customer_len)) {
+        rc = mt940_set_text(&e->counterparty_account,
+                            text + refs->customer_start, refs->customer_len);
+        if (rc == SQLITE_OK && refs->details_len > 0)
+            rc = mt940_set_text(&e->counterparty_name,
+                                text + refs->details_start, refs->details_len);
+    }
     return rc;
 }
 
@@ -499,21 +571,40 @@ static int mt940_line_head(struct mt940_state *st, struct statement_entry *e,
     return rc;
 }
 
+/* Gives a statement whose file names no currency the currency= option. */
+static int mt940_default_currency(struct mt940_state *st)
+{
+    struct statement_info *info;
+
+    if (st->currency[0] != '\0' || st->default_currency[0] == '\0')
+        return SQLITE_OK;
+    memcpy(st->currency, st->default_currency, 4);
+    info = &st->file->statements[st->file->n_statements - 1];
+    if (info->currency == NULL &&
+        (info->currency = statement_strdup(st->currency, 3)) == NULL)
+        return SQLITE_NOMEM;
+    return SQLITE_OK;
+}
+
 /* Reads a :61: field into a new entry of the open statement. */
 static int mt940_statement_line(struct mt940_state *st)
 {
     struct statement_entry *e;
-    struct mt940_line_refs refs = {0, 0, 0, 0};
+    struct mt940_line_refs refs;
     int pos = 0;
     int rc;
 
     if (mt940_statement(st) == NULL)
         return SQLITE_NOMEM;
+    rc = mt940_default_currency(st);
+    if (rc != SQLITE_OK)
+        return rc;
     if (st->currency[0] == '\0')
         return mt940_fail(st, st->field_line,
                           ":61: no currency for the amount: the statement "
                           "has no :60F: opening balance, :34F: or currency "
-                          "after the :25: account");
+                          "after the :25: account; pass the currency as the "
+                          "option 'currency=EUR'");
     e = statement_add_entry(st->file);
     if (e == NULL)
         return SQLITE_NOMEM;
@@ -528,19 +619,31 @@ static int mt940_statement_line(struct mt940_state *st)
         rc = mt940_line_refs(st, pos, &refs);
     if (rc == SQLITE_OK)
         rc = mt940_set_txn_id(st, e, &refs);
+    if (rc == SQLITE_OK)
+        rc = mt940_set_line_counterparty(st, e, &refs);
     return rc;
 }
 
-/* Hands the narrative's strings to the entry (which owned none yet). */
+/* Moves *from into *to when it is set; a NULL *from keeps *to. */
+static void mt940_take(char **to, char **from)
+{
+    if (*from == NULL)
+        return;
+    sqlite3_free(*to);
+    *to = *from;
+    *from = NULL;
+}
+
+/* Hands the narrative's strings to the entry. The counterparty it names
+** replaces the one the :61: gave. */
 static void mt940_move_narrative(struct statement_entry *e,
                                  struct mt940_narrative *narrative)
 {
-    e->memo = narrative->memo;
-    e->counterparty_name = narrative->counterparty_name;
-    e->counterparty_account = narrative->counterparty_account;
-    e->structured_ref = narrative->structured_ref;
-    e->end_to_end_id = narrative->end_to_end_id;
-    memset(narrative, 0, sizeof(*narrative));
+    mt940_take(&e->memo, &narrative->memo);
+    mt940_take(&e->counterparty_name, &narrative->counterparty_name);
+    mt940_take(&e->counterparty_account, &narrative->counterparty_account);
+    mt940_take(&e->structured_ref, &narrative->structured_ref);
+    mt940_take(&e->end_to_end_id, &narrative->end_to_end_id);
 }
 
 /* Reads a :86: that follows a :61: into that entry. */
@@ -556,6 +659,7 @@ static int mt940_information(struct mt940_state *st)
     if (rc == SQLITE_OK)
         mt940_move_narrative(&st->file->entries[st->narrative_entry],
                              &narrative);
+    mt940_narrative_free(&narrative);
     st->narrative_entry = -1;
     return rc;
 }
@@ -656,19 +760,29 @@ static int mt940_append(struct mt940_state *st, const char *text, int n,
     return SQLITE_OK;
 }
 
-/* Returns the length of the tag ":XX:" or ":XXa:" that starts line, or 0. */
-static int mt940_tag_length(const char *line, int n)
+/* Returns the length of the tag name and closing colon, "XX:" or
+** "XXa:", that starts text, or 0. */
+static int mt940_tag_name_length(const char *text, int n)
 {
     int i;
 
-    if (n < 4 || line[0] != ':')
+    if (n < 3)
         return 0;
-    for (i = 1; i < 3; i++)
-        if (!mt940_is_digit(line[i]) && !mt940_is_upper(line[i]))
+    for (i = 0; i < 2; i++)
+        if (!mt940_is_digit(text[i]) && !mt940_is_upper(text[i]))
             return 0;
-    if (mt940_is_upper(line[3]))
-        i = 4;
-    return (i < n && line[i] == ':') ? i + 1 : 0;
+    if (mt940_is_upper(text[2]))
+        i = 3;
+    return (i < n && text[i] == ':') ? i + 1 : 0;
+}
+
+/* Returns the length of the tag ":XX:" or ":XXa:" that starts line, or 0. */
+static int mt940_tag_length(const char *line, int n)
+{
+    int name_len =
+        n > 0 && line[0] == ':' ? mt940_tag_name_length(line + 1, n - 1) : 0;
+
+    return name_len ? name_len + 1 : 0;
 }
 
 /* Returns 1 for a line that ends a SWIFT message: "-", "-}", "-XXX". */
@@ -703,21 +817,64 @@ static int mt940_block_line(struct mt940_state *st, const char *line, int n,
     return rc;
 }
 
+/* Starts the field whose tag name (without colons) is the name_len bytes
+** at name, with the first line of its text at content. */
+static int mt940_start_field(struct mt940_state *st, const char *name,
+                             int name_len, const char *content, int n,
+                             int number)
+{
+    int rc;
+
+    if (name_len == 2 && memcmp(name, "86", 2) == 0 &&
+        strcmp(st->tag, "86") == 0 && st->narrative_entry >= 0)
+        return mt940_append(st, content, n, 1); /* one more narrative line */
+    rc = mt940_flush(st);
+    if (rc != SQLITE_OK)
+        return rc;
+    memcpy(st->tag, name, (size_t)name_len);
+    st->tag[name_len] = '\0';
+    st->field_line = number;
+    return mt940_append(st, content, n, 0);
+}
+
+/*
+** Reads the line after a line that contains only ':'. Sparkasse files
+** break a tag after its first colon (":" then "86:..."), so a tag name
+** on this line joins that colon. Any other line keeps the colon as field
+** text.
+*/
+static int mt940_after_colon(struct mt940_state *st, const char *line, int n,
+                             int *done_out)
+{
+    int name_len = mt940_tag_name_length(line, n);
+
+    *done_out = name_len > 0;
+    if (name_len > 0)
+        return mt940_start_field(st, line, name_len - 1, line + name_len,
+                                 n - name_len, st->colon_line);
+    return st->tag[0] != '\0' ? mt940_append(st, ":", 1, 1) : SQLITE_OK;
+}
+
 /* Reads one line (without its line end). */
 static int mt940_line(struct mt940_state *st, const char *line, int n,
                       int number)
 {
     int tag_len = mt940_tag_length(line, n);
 
-    if (tag_len > 0) {
-        int rc = mt940_flush(st);
-        if (rc != SQLITE_OK)
+    if (st->colon_line > 0) {
+        int done;
+        int rc = mt940_after_colon(st, line, n, &done);
+        st->colon_line = 0;
+        if (rc != SQLITE_OK || done)
             return rc;
-        memcpy(st->tag, line + 1, (size_t)tag_len - 2);
-        st->tag[tag_len - 2] = '\0';
-        st->field_line = number;
-        return mt940_append(st, line + tag_len, n - tag_len, 0);
     }
+    if (n == 1 && line[0] == ':') {
+        st->colon_line = number;
+        return SQLITE_OK;
+    }
+    if (tag_len > 0)
+        return mt940_start_field(st, line + 1, tag_len - 2, line + tag_len,
+                                 n - tag_len, number);
     if (n > 0 && line[0] == '{')
         return mt940_block_line(st, line, n, number);
     if (mt940_is_message_end(line, n))
@@ -744,6 +901,8 @@ static int mt940_run(struct mt940_state *st, const char *data, size_t size)
             end++;
         pos = end + 1;
     }
+    if (rc == SQLITE_OK && st->colon_line > 0 && st->tag[0] != '\0')
+        rc = mt940_append(st, ":", 1, 1);
     if (rc == SQLITE_OK)
         rc = mt940_flush(st);
     return rc;
@@ -787,6 +946,38 @@ static int mt940_to_utf8(const char *data, size_t size, char **out,
     return SQLITE_OK;
 }
 
+/* Reads the options, a comma-separated list of name=value. MT940 accepts
+** currency=<ISO 4217 code>, the currency of statements whose file gives
+** none. */
+static int mt940_parse_options(struct mt940_state *st, const char *options)
+{
+    const char *p = options;
+
+    while (p != NULL && *p != '\0') {
+        const char *end = strchr(p, ',');
+        int n = end ? (int)(end - p) : (int)strlen(p);
+        while (n > 0 && (*p == ' ' || *p == '\t')) {
+            p++;
+            n--;
+        }
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (n == 12 && memcmp(p, "currency=", 9) == 0 &&
+            mt940_is_currency(p + 9)) {
+            memcpy(st->default_currency, p + 9, 3);
+            st->default_currency[3] = '\0';
+        } else if (n > 0) {
+            *st->err_out = sqlite3_mprintf(
+                "bank_statement: unknown mt940 option '%.*s'; use "
+                "'currency=<ISO 4217 code>', e.g. 'currency=EUR'",
+                n, p);
+            return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return SQLITE_OK;
+}
+
 int statement_read_mt940(struct statement_file *file, const char *data,
                          size_t size, const char *options, char **err_out)
 {
@@ -796,15 +987,12 @@ int statement_read_mt940(struct statement_file *file, const char *data,
     int rc;
     int i;
 
-    if (options != NULL && options[0] != '\0') {
-        *err_out = sqlite3_mprintf("bank_statement: mt940 takes no options, "
-                                   "not '%s'; pass NULL",
-                                   options);
-        return *err_out ? SQLITE_ERROR : SQLITE_NOMEM;
-    }
     memset(&st, 0, sizeof(st));
     st.file = file;
     st.err_out = err_out;
+    rc = mt940_parse_options(&st, options);
+    if (rc != SQLITE_OK)
+        return rc;
     st.narrative_entry = -1;
     st.force_942 = file->format && strcmp(file->format, "mt942") == 0;
     rc = mt940_to_utf8(data, size, &utf8, &utf8_size);

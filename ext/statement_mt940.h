@@ -30,4 +30,9 @@ int mt940_parse_narrative(const char *text, int n, struct mt940_narrative *out);
 /* Frees the strings of *narrative and zeroes it. */
 void mt940_narrative_free(struct mt940_narrative *narrative);
 
+/* Returns 1 when the n bytes at text have the shape of an IBAN: two
+** capitals, two digits, then 11 to 30 letters or digits. The check digits
+** are not verified, because sample and test files carry made-up IBANs. */
+int mt940_is_iban(const char *text, int n);
+
 #endif

@@ -8,16 +8,19 @@
 **     FROM bank_statement('june.sta', 'mt940');
 **
 ** Three layouts are told apart by their start:
-**   - German structured (DFÜ-Abkommen / DK): a 3-digit transaction code,
-**     then subfields '?NN': ?20-?29 and ?60-?63 purpose, ?31 account,
-**     ?32-?33 name. Subfields wrap at 27 characters: purpose subfields
-**     are joined by ' ' except after a full one, whose word continues;
-**     names and key values are joined without a space.
+**   - German structured (DFÜ-Abkommen / DK): a 3-digit transaction code
+**     (blanks before it are allowed), then subfields '?NN': ?20-?29 and
+**     ?60-?63 purpose, ?31 account, ?32-?33 name, and ?38, the IBAN
+**     that Polish banks add, which replaces ?31 when it has the shape of
+**     an IBAN. Subfields wrap at 27 characters: purpose subfields are
+**     joined by ' ' except after a full one, whose word continues; names
+**     and key values are joined without a space.
 **   - Dutch slash codes: '/NAME/', '/REMI/', '/EREF/', '/IBAN/', '/CNTP/'.
 **   - Anything else is free text; its lines are joined by ' '.
 ** In German and free text, the SEPA keys EREF+, KREF+, MREF+, CRED+,
 ** DEBT+, SVWZ+, ABWA+, ABWE+, IBAN+ and BIC+ split the purpose: SVWZ+ is
-** the memo and EREF+ the end-to-end id.
+** the memo and EREF+ the end-to-end id, cut to the 35 characters SEPA
+** allows.
 **
 ** LIMITS
 **   - Only '?' is read as the German subfield separator.
@@ -37,6 +40,9 @@ SQLITE_EXTENSION_INIT3
 
 /* Width of a German ?20-?29 purpose subfield. */
 #define MT940_SUBFIELD_WIDTH 27
+
+/* Most characters of a SEPA end-to-end id (ISO 20022 Max35Text). */
+#define MT940_MAX_END_TO_END_CHARS 35
 
 /* SEPA purpose keys of the German banking standard, with their '+'. */
 static const char *const mt940_sepa_keys[] = {
@@ -111,7 +117,8 @@ static int mt940_copy_value(const char *text, int n, char separator, char **out)
     for (i = 0; i < n; i++) {
         if (text[i] != MT940_BOUNDARY)
             copy[len++] = text[i];
-        else if (separator != 0 && len > 0 && copy[len - 1] != ' ')
+        else if (separator != 0 && len > 0 && copy[len - 1] != ' ' &&
+                 i + 1 < n && text[i + 1] != ' ')
             copy[len++] = separator;
     }
     copy[len] = '\0';
@@ -225,10 +232,77 @@ static int mt940_find_rf(const char *memo, char **out)
     return SQLITE_OK;
 }
 
-/* Fills memo, end_to_end_id and structured_ref from a purpose text with
+/* Length in bytes of the first max_chars UTF-8 characters of text. */
+static int mt940_utf8_prefix(const char *text, int max_chars)
+{
+    int len = 0;
+    int chars = 0;
+
+    while (text[len] != '\0') {
+        if (((unsigned char)text[len] & 0xC0) != 0x80 && chars++ == max_chars)
+            break;
+        len++;
+    }
+    return len;
+}
+
+/*
+** Cleans the end-to-end id and derives structured_ref: the id is cut to
+** the 35 characters SEPA allows (an EndToEndId is Max35Text), because a
+** subfield that continues it runs on into the next text, and
+** NOTPROVIDED counts as no id. structured_ref is a valid RF reference
+** found in the memo, else the end-to-end id.
+*/
+static int mt940_finish_references(struct mt940_narrative *out)
+{
+    char *id = out->end_to_end_id;
+    int rc;
+
+    if (id != NULL) {
+        int len = mt940_utf8_prefix(id, MT940_MAX_END_TO_END_CHARS);
+        while (len > 0 && id[len - 1] == ' ')
+            len--;
+        id[len] = '\0';
+        if (len == 0 || strcmp(id, "NOTPROVIDED") == 0) {
+            sqlite3_free(id);
+            out->end_to_end_id = NULL;
+        }
+    }
+    rc = mt940_find_rf(out->memo, &out->structured_ref);
+    if (rc == SQLITE_OK && out->structured_ref == NULL &&
+        out->end_to_end_id != NULL) {
+        out->structured_ref = statement_strdup(out->end_to_end_id, -1);
+        if (out->structured_ref == NULL)
+            rc = SQLITE_NOMEM;
+    }
+    return rc;
+}
+
+/* Returns the length of the n bytes at value up to the first boundary
+** that follows text, or n when there is none. */
+static int mt940_until_boundary(const char *value, int n)
+{
+    int i;
+    int seen_text = 0;
+
+    for (i = 0; i < n; i++) {
+        if (value[i] == MT940_BOUNDARY && seen_text)
+            return i;
+        seen_text |= !mt940_is_blank(value[i]);
+    }
+    return n;
+}
+
+/*
+** Fills memo, end_to_end_id and structured_ref from a purpose text with
 ** boundaries: the SVWZ+ value is the memo when present, else the whole
-** purpose. */
+** purpose. With subfield_boundaries set (German layout), a boundary
+** only follows a subfield shorter than the width, so the EREF+ value
+** ends there. In free text every line break is a boundary and a value
+** may wrap over it.
+*/
 static int mt940_read_purpose(const char *purpose, int n,
+                              int subfield_boundaries,
                               struct mt940_narrative *out)
 {
     int start;
@@ -240,21 +314,13 @@ static int mt940_read_purpose(const char *purpose, int n,
     else
         rc = mt940_copy_value(purpose, n, ' ', &out->memo);
     if (rc == SQLITE_OK &&
-        mt940_sepa_value(purpose, n, mt940_sepa_index("EREF+"), &start, &len))
+        mt940_sepa_value(purpose, n, mt940_sepa_index("EREF+"), &start, &len)) {
+        if (subfield_boundaries)
+            len = mt940_until_boundary(purpose + start, len);
         rc = mt940_copy_value(purpose + start, len, 0, &out->end_to_end_id);
-    if (rc == SQLITE_OK && out->end_to_end_id != NULL &&
-        strcmp(out->end_to_end_id, "NOTPROVIDED") == 0) {
-        sqlite3_free(out->end_to_end_id);
-        out->end_to_end_id = NULL;
     }
     if (rc == SQLITE_OK)
-        rc = mt940_find_rf(out->memo, &out->structured_ref);
-    if (rc == SQLITE_OK && out->structured_ref == NULL &&
-        out->end_to_end_id != NULL) {
-        out->structured_ref = statement_strdup(out->end_to_end_id, -1);
-        if (out->structured_ref == NULL)
-            rc = SQLITE_NOMEM;
-    }
+        rc = mt940_finish_references(out);
     return rc;
 }
 
@@ -276,6 +342,19 @@ static int mt940_subfield_end(const char *flat, int n, int i)
             mt940_is_digit(flat[i + 2]))
             return i;
     return n;
+}
+
+int mt940_is_iban(const char *text, int n)
+{
+    int i;
+
+    if (n < 15 || n > 34 || text[0] < 'A' || text[0] > 'Z' || text[1] < 'A' ||
+        text[1] > 'Z' || !mt940_is_digit(text[2]) || !mt940_is_digit(text[3]))
+        return 0;
+    for (i = 4; i < n; i++)
+        if (!mt940_is_alnum(text[i]))
+            return 0;
+    return 1;
 }
 
 /* Reads a German structured narrative (line breaks already removed). */
@@ -305,6 +384,9 @@ static int mt940_read_german(const char *flat, int n,
             sqlite3_str_append(name, value, len);
         } else if (code == 31 && out->counterparty_account == NULL) {
             rc = mt940_copy_value(value, len, 0, &out->counterparty_account);
+        } else if (code == 38 && mt940_is_iban(value, len)) {
+            sqlite3_free(out->counterparty_account);
+            rc = mt940_copy_value(value, len, 0, &out->counterparty_account);
         }
         i = end;
     }
@@ -313,7 +395,7 @@ static int mt940_read_german(const char *flat, int n,
         rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK)
         rc = mt940_read_purpose(sqlite3_str_value(purpose),
-                                sqlite3_str_length(purpose), out);
+                                sqlite3_str_length(purpose), 1, out);
     if (rc == SQLITE_OK && sqlite3_str_length(name) > 0)
         rc = mt940_copy_value(sqlite3_str_value(name), sqlite3_str_length(name),
                               0, &out->counterparty_name);
@@ -432,19 +514,8 @@ static int mt940_read_slash(const char *flat, int n,
         rc = mt940_read_cntp(flat, n, out);
     if (rc == SQLITE_OK)
         rc = mt940_copy_slash(flat, n, "EREF", &out->end_to_end_id);
-    if (rc == SQLITE_OK && out->end_to_end_id != NULL &&
-        strcmp(out->end_to_end_id, "NOTPROVIDED") == 0) {
-        sqlite3_free(out->end_to_end_id);
-        out->end_to_end_id = NULL;
-    }
     if (rc == SQLITE_OK)
-        rc = mt940_find_rf(out->memo, &out->structured_ref);
-    if (rc == SQLITE_OK && out->structured_ref == NULL &&
-        out->end_to_end_id != NULL) {
-        out->structured_ref = statement_strdup(out->end_to_end_id, -1);
-        if (out->structured_ref == NULL)
-            rc = SQLITE_NOMEM;
-    }
+        rc = mt940_finish_references(out);
     return rc;
 }
 
@@ -471,6 +542,7 @@ int mt940_parse_narrative(const char *text, int n, struct mt940_narrative *out)
     char *flat = sqlite3_malloc64((sqlite3_uint64)n + 1);
     int flat_len = 0;
     int lines_len = 0;
+    int leading = 0;
     int i;
     int rc;
 
@@ -481,8 +553,10 @@ int mt940_parse_narrative(const char *text, int n, struct mt940_narrative *out)
     for (i = 0; i < n; i++)
         if (text[i] != '\n' && text[i] != '\r')
             flat[flat_len++] = text[i];
-    if (mt940_is_german(flat, flat_len))
-        rc = mt940_read_german(flat, flat_len, out);
+    while (leading < flat_len && flat[leading] == ' ')
+        leading++;
+    if (mt940_is_german(flat + leading, flat_len - leading))
+        rc = mt940_read_german(flat + leading, flat_len - leading, out);
     else if (mt940_is_slash(flat, flat_len))
         rc = mt940_read_slash(flat, flat_len, out);
     else {
@@ -490,7 +564,7 @@ int mt940_parse_narrative(const char *text, int n, struct mt940_narrative *out)
         for (i = 0; i < n; i++)
             if (text[i] != '\r')
                 flat[lines_len++] = text[i] == '\n' ? MT940_BOUNDARY : text[i];
-        rc = mt940_read_purpose(flat, lines_len, out);
+        rc = mt940_read_purpose(flat, lines_len, 0, out);
     }
     sqlite3_free(flat);
     if (rc != SQLITE_OK)

@@ -348,7 +348,9 @@ START_TEST(test_bank_statement_mt940_malformed)
     mt940_expect_file(":20:T\n",
                       "SELECT * FROM bank_statement('%s', 'mt940', "
                       "'x=1')",
-                      "mt940 takes no options", 1);
+                      "unknown mt940 option 'x=1'; use 'currency=<ISO 4217 "
+                      "code>'",
+                      1);
 }
 END_TEST
 
