@@ -12,12 +12,16 @@
 **   - A file over STATEMENT_MAX_FILE_BYTES (64 MiB) is rejected, because
 **     it is read whole into memory.
 **   - Detection looks at the first 64 KiB only, and never picks csv.
+**   - Only a regular file is read: a FIFO, a device (/dev/stdin,
+**     /dev/zero) or a directory is rejected, because reading it could
+**     block forever or never end.
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -306,73 +310,75 @@ static char *statement_too_large(const char *path)
                            path, STATEMENT_MAX_FILE_BYTES / (1024 * 1024));
 }
 
-/* Reads all of f into *data_out (caller frees with sqlite3_free(); a NUL
-** follows the size_out bytes). Returns SQLITE_OK, SQLITE_NOMEM, or
-** SQLITE_ERROR with *err_out set. */
-static int statement_read_stream(FILE *f, const char *path, size_t size_hint,
-                                 char **data_out, size_t *size_out,
-                                 char **err_out)
+/*
+** Reads the file open on fd, whose size fstat gave as size, into
+** *data_out (caller frees with sqlite3_free(); a NUL follows the size_out
+** bytes). One byte more than size is requested, so a file that grew since
+** fstat is read up to the limit and then rejected. Returns SQLITE_OK,
+** SQLITE_NOMEM, or SQLITE_ERROR with *err_out set.
+*/
+static int statement_read_fd(int fd, const char *path, size_t size,
+                             char **data_out, size_t *size_out, char **err_out)
 {
-    size_t cap = size_hint + 1 < 65536 ? 65536 : size_hint + 1;
-    size_t size = 0;
-    char *data = NULL;
+    size_t cap = size + 1;
+    size_t got = 0;
+    char *data = sqlite3_malloc64((sqlite3_uint64)cap + 1);
 
-    for (;;) {
-        char *grown = sqlite3_realloc64(data, (sqlite3_uint64)cap + 1);
-        if (grown == NULL) {
-            sqlite3_free(data);
-            return SQLITE_NOMEM;
-        }
-        data = grown;
-        size += fread(data + size, 1, cap - size, f);
-        if (ferror(f)) {
+    if (data == NULL)
+        return SQLITE_NOMEM;
+    while (got < cap) {
+        ssize_t n = read(fd, data + got, cap - got);
+        if (n == 0)
+            break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
             statement_set_os_error(err_out, "cannot read", path, errno);
-            break;
+            sqlite3_free(data);
+            return SQLITE_ERROR;
         }
-        if (size > STATEMENT_MAX_FILE_BYTES) {
-            *err_out = statement_too_large(path);
-            break;
-        }
-        if (size < cap) { /* end of file */
-            data[size] = '\0';
-            *data_out = data;
-            *size_out = size;
-            return SQLITE_OK;
-        }
-        cap = cap * 2 > STATEMENT_MAX_FILE_BYTES + 1
-                  ? STATEMENT_MAX_FILE_BYTES + 1
-                  : cap * 2;
+        got += (size_t)n;
     }
-    sqlite3_free(data);
-    return SQLITE_ERROR;
+    if (got > STATEMENT_MAX_FILE_BYTES) {
+        *err_out = statement_too_large(path);
+        sqlite3_free(data);
+        return SQLITE_ERROR;
+    }
+    data[got] = '\0';
+    *data_out = data;
+    *size_out = got;
+    return SQLITE_OK;
 }
 
-/* Reads the file at path into *data_out (see statement_read_stream). */
+/*
+** Reads the file at path into *data_out (see statement_read_fd). Only a
+** regular file is read: a FIFO or a device would block or never end, and
+** O_NONBLOCK keeps open() itself from waiting for a FIFO's writer. The
+** size from fstat rejects a large file before any byte is read.
+*/
 static int statement_read_file(const char *path, char **data_out,
                                size_t *size_out, char **err_out)
 {
-    FILE *f = fopen(path, "rb");
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
-    size_t size_hint = 0;
-    int rc;
+    int rc = SQLITE_ERROR;
 
-    if (f == NULL) {
+    if (fd < 0) {
         statement_set_os_error(err_out, "cannot open", path, errno);
         return SQLITE_ERROR;
     }
-    /* The size rejects a large regular file before reading it and
-    ** presizes the buffer. Pipes report 0 and a file may grow while it is
-    ** read, so statement_read_stream checks the limit again. */
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
-        if (st.st_size > STATEMENT_MAX_FILE_BYTES) {
-            fclose(f);
-            *err_out = statement_too_large(path);
-            return SQLITE_ERROR;
-        }
-        size_hint = (size_t)st.st_size;
-    }
-    rc = statement_read_stream(f, path, size_hint, data_out, size_out, err_out);
-    fclose(f);
+    if (fstat(fd, &st) != 0)
+        statement_set_os_error(err_out, "cannot read", path, errno);
+    else if (!S_ISREG(st.st_mode))
+        *err_out = sqlite3_mprintf("bank_statement: '%s' is not a regular "
+                                   "file; pass a statement file",
+                                   path);
+    else if (st.st_size > STATEMENT_MAX_FILE_BYTES)
+        *err_out = statement_too_large(path);
+    else
+        rc = statement_read_fd(fd, path, (size_t)st.st_size, data_out, size_out,
+                               err_out);
+    close(fd);
     return rc;
 }
 

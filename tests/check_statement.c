@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -1105,9 +1106,36 @@ START_TEST(test_bank_statement_missing_file)
                       "bank_statement: cannot open 'data/statements/nope.xml': "
                       "No such file or directory",
                       __LINE__);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A FIFO with no writer blocked the read forever (the test then fails by
+** Check's timeout), a directory failed only at read(), and /dev/zero
+** would be read up to the size limit. fstat now rejects all three before
+** any read, with the message statement_read_file documents. */
+START_TEST(test_bank_statement_not_regular_file)
+{
+    sqlite3 *db = harness_open();
+    char *fifo = scratch_files[n_scratch_files++];
+    char *args;
+    char *message;
+
+    snprintf(fifo, 128, "%s/pipe.sta", scratch_dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    args = sqlite3_mprintf("%Q", fifo);
+    message = sqlite3_mprintf("bank_statement: '%s' is not a regular file; "
+                              "pass a statement file",
+                              fifo);
+    expect_read_error(db, args, message, __LINE__);
+    sqlite3_free(args);
+    sqlite3_free(message);
     expect_read_error(db, "'data/statements'",
-                      "bank_statement: cannot read 'data/statements': Is a "
-                      "directory",
+                      "bank_statement: 'data/statements' is not a regular "
+                      "file; pass a statement file",
+                      __LINE__);
+    expect_read_error(db, "'/dev/zero', 'csv'",
+                      "bank_statement: '/dev/zero' is not a regular file",
                       __LINE__);
     sqlite3_close(db);
 }
@@ -1456,6 +1484,7 @@ Suite *statement_suite(void)
 
     tcase_add_checked_fixture(sql, scratch_setup, scratch_teardown);
     tcase_add_test(sql, test_bank_statement_missing_file);
+    tcase_add_test(sql, test_bank_statement_not_regular_file);
     tcase_add_test(sql, test_bank_statement_bad_arguments);
     tcase_add_test(sql, test_bank_statement_detection);
     tcase_add_test(sql, test_bank_statement_file_too_large);
