@@ -18,7 +18,8 @@
 **               doubled quote is one quote, and a quoted cell may hold the
 **               delimiter and line breaks
 **   decimal     point (default) or comma
-**   thousands   none (default), point, comma, space or apostrophe
+**   thousands   none (default), point, comma, space or apostrophe; the
+**               separators must group the digits by three
 **   date_order  ymd (default), dmy or mdy, with a 4-digit year and '/',
 **               '-' or '.' between the parts (parse_date's rules)
 **   skip        lines before the header row to skip (default 0)
@@ -34,12 +35,18 @@
 **   currency, account (the statement's account, from the first row),
 **   counterparty_name, counterparty_account, memo, reference
 **   (structured_ref), bank_txn_id.
-** A UTF-8 byte-order mark is skipped, and empty lines are read over.
+** An amount may carry '-' or '+' in front, '-' at the end ("12,00-") or
+** parentheses ("(12.00)") for a negative. A UTF-8 byte-order mark is
+** skipped, and empty lines are read over.
 ** Every row is booked; the file gives no balances.
 **
 ** LIMITS
-**   - A header name that contains ',' or '=' cannot be named; use its
-**     index.
+**   - A header name that contains ',' cannot be named, and currency=
+**     with three capitals is a currency code, never a header name: use
+**     the column's index for those.
+**   - latin1 is ISO 8859-1: the bytes 0x80-0x9F, which Windows-1252
+**     uses for the euro sign and curly quotes, become C1 control
+**     characters.
 **   - Every row must have as many cells as the header row (or the first
 **     row without a header).
 **   - Two-digit years are rejected, because any century guess would move
@@ -361,7 +368,9 @@ static int csv_read_cell(struct csv_state *st, int *out_len)
             st->pos++;
             break;
         } else {
-            if (d[st->pos] == '\n')
+            if (d[st->pos] == '\n' ||
+                (d[st->pos] == '\r' &&
+                 (st->pos + 1 == st->size || d[st->pos + 1] != '\n')))
                 st->line++;
             st->cells[len++] = d[st->pos++];
         }
@@ -450,8 +459,13 @@ static int csv_latin1_to_utf8(const char *data, size_t size, char **out,
     return SQLITE_OK;
 }
 
-/* Checks data is UTF-8; the error names the line of the first bad byte. */
-static int csv_check_utf8(struct csv_state *st, const char *data, size_t size)
+/*
+** Checks the text before it is read: no NUL byte (it would cut a cell
+** short), and with utf8 set, valid UTF-8. The error names the line of the
+** first bad byte; line ends are CRLF, LF or CR, as in csv_skip_line_end.
+*/
+static int csv_check_text(struct csv_state *st, const char *data, size_t size,
+                          int utf8)
 {
     const unsigned char *bytes = (const unsigned char *)data;
     size_t i = 0;
@@ -459,14 +473,16 @@ static int csv_check_utf8(struct csv_state *st, const char *data, size_t size)
 
     while (i < size) {
         uint32_t code_point;
-        int step;
-        if (bytes[i] < 0x80) {
-            line += bytes[i] == '\n';
-            i++;
-            continue;
-        }
-        step = utf8_decode(bytes + i, (int)(size - i < 4 ? size - i : 4),
-                           &code_point);
+        int step = 1;
+        if (bytes[i] == 0)
+            return csv_fail(st, "line %d: NUL byte; the file is not text",
+                            line);
+        if (bytes[i] == '\n' ||
+            (bytes[i] == '\r' && (i + 1 == size || bytes[i + 1] != '\n')))
+            line++;
+        if (utf8 && bytes[i] >= 0x80)
+            step = utf8_decode(bytes + i, (int)(size - i < 4 ? size - i : 4),
+                               &code_point);
         if (step == 0)
             return csv_fail(st,
                             "line %d: byte 0x%02X is not valid UTF-8; "
@@ -535,10 +551,45 @@ static int csv_date(struct csv_state *st, int column, int *days_out)
 }
 
 /*
+** Returns 1 when the thousands separators in the n bytes at text (a
+** leading sign allowed) group the integer digits by three: "1.250,00" and
+*"250,00" pass,
+** "1.25,00", ".250" and "1,250.000,5" do not. A separator in the wrong
+** place would otherwise be dropped silently and move the amount.
+*/
+static int csv_grouping_ok(const char *text, int n, char thousands,
+                           char decimal)
+{
+    int group = 0;
+    int seen_separator = 0;
+    int i = n > 0 && (text[0] == '-' || text[0] == '+');
+
+    if (thousands == 0)
+        return 1;
+    for (; i < n && text[i] != decimal; i++) {
+        if (text[i] != thousands) {
+            group++;
+            continue;
+        }
+        if (group == 0 || (seen_separator ? group != 3 : group > 3))
+            return 0;
+        seen_separator = 1;
+        group = 0;
+    }
+    if (seen_separator && group != 3)
+        return 0;
+    for (; i < n; i++)
+        if (text[i] == thousands)
+            return 0;
+    return 1;
+}
+
+/*
 ** Reads an amount cell in minor units of digits digits: optional sign
-** ('-' or '+' in front, or '-' at the end), digits with the thousands
-** separator, one decimal separator. Sets *empty_out when the cell is
-** empty.
+** ('-' or '+' in front, '-' at the end, or the whole amount in
+** parentheses as accountants write a negative), digits with the
+** thousands separator, one decimal separator. Sets *empty_out when the
+** cell is empty.
 */
 static int csv_amount(struct csv_state *st, int column, int digits,
                       sqlite3_int64 *cents_out, int *empty_out)
@@ -553,15 +604,23 @@ static int csv_amount(struct csv_state *st, int column, int digits,
     *cents_out = 0;
     if (*empty_out)
         return SQLITE_OK;
-    if (n > 1 && text[n - 1] == '-' && text[0] != '-' && text[0] != '+') {
+    if (n > 2 && text[0] == '(' && text[n - 1] == ')' && text[1] != '-' &&
+        text[1] != '+') {
+        plain[len++] = '-'; /* "(12.00)" */
+        text++;
+        n -= 2;
+    } else if (n > 1 && text[n - 1] == '-' && text[0] != '-' &&
+               text[0] != '+') {
         plain[len++] = '-'; /* German exports write "12,00-" */
         n--;
     }
     for (i = 0; i < n && len < (int)sizeof(plain) - 1; i++)
         if (st->opt.thousands == 0 || text[i] != st->opt.thousands)
             plain[len++] = text[i];
-    if (i < n || !currency_parse_decimal(plain, len, st->opt.decimal, digits,
-                                         cents_out)) {
+    if (i < n ||
+        !csv_grouping_ok(text, n, st->opt.thousands, st->opt.decimal) ||
+        !currency_parse_decimal(plain, len, st->opt.decimal, digits,
+                                cents_out)) {
         char what[96];
         sqlite3_snprintf(sizeof(what), what,
                          "is not an amount with decimal '%c'%s%s",
@@ -763,10 +822,9 @@ int statement_read_csv(struct statement_file *file, const char *data,
         data += 3;
         size -= 3;
     }
-    if (st.opt.latin1)
+    rc = csv_check_text(&st, data, size, !st.opt.latin1);
+    if (rc == SQLITE_OK && st.opt.latin1)
         rc = csv_latin1_to_utf8(data, size, &converted, &size);
-    else
-        rc = csv_check_utf8(&st, data, size);
     if (rc != SQLITE_OK)
         return rc;
     st.data = converted ? converted : data;

@@ -5,9 +5,56 @@
 ** byte-order mark, and damaged files. Expected values are read off the
 ** sample files by hand (amounts times 100).
 */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "harness.h"
 
 #define CSV_DIR "data/statements/csv/"
+
+/* Writes size bytes of content (NUL bytes allowed) to a scratch file
+** under /tmp and returns its path, valid until the next call. */
+static const char *csv_scratch(const char *content, size_t size)
+{
+    static char path[128];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/tmp/check_statement_csv_%d.csv",
+             (int)getpid());
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq((int)fwrite(content, 1, size, f), (int)size);
+    ck_assert_int_eq(fclose(f), 0);
+    return path;
+}
+
+/* Runs sql_format (one %s: the scratch path; a second %s: options) on a
+** scratch file of content and checks its rows or, with is_error set,
+** that its error contains expected. */
+static void csv_expect(const char *content, size_t size, const char *options,
+                       const char *columns, const char *expected, int is_error)
+{
+    sqlite3 *db = harness_open();
+    const char *path = csv_scratch(content, size);
+    char sql[1024];
+
+    snprintf(sql, sizeof(sql),
+             "SELECT %s FROM bank_statement('%s', 'csv', '%s')", columns, path,
+             options);
+    if (is_error)
+        expect_sql_error(db, sql, expected);
+    else
+        expect_sql(db, sql, expected);
+    unlink(path);
+    sqlite3_close(db);
+}
+
+/* csv_expect for NUL-terminated content. */
+#define CSV_EXPECT(content, options, columns, expected)                        \
+    csv_expect(content, strlen(content), options, columns, expected, 0)
+#define CSV_EXPECT_ERROR(content, options, expected)                           \
+    csv_expect(content, strlen(content), options, "*", expected, 1)
 
 #define SPAIN_OPTIONS                                                          \
     "'delimiter=semicolon,decimal=comma,thousands=point,date_order=dmy,"       \
@@ -157,6 +204,188 @@ START_TEST(test_bank_statement_csv_options)
 }
 END_TEST
 
+/* No header, columns by index, tab delimiter, single quotes (a doubled
+** quote and a quoted tab), the currency column with the currency= option
+** for its empty cell, and JPY without decimals. Values read off the
+** content below. */
+START_TEST(test_bank_statement_csv_index_columns)
+{
+    CSV_EXPECT(
+        "2013-03-01\t2013-03-02\t'O''Brien Ltd'\tGB29NWBK60161331926819\t"
+        "(1,234.50)\tGBP\t'Invoice 7\tpaid'\tRF18539007547034\tTX1\t"
+        "GB33BUKB20201555555555\n"
+        "2013-03-04\t\tTokyo KK\t\t1500\tJPY\tmemo2\t\tTX2\t\n"
+        "2013-03-05\t\tx\t\t2.5-\t\tm3\t\t\t\n",
+        "header=no,delimiter=tab,quote=single,thousands=comma,date=1,"
+        "value_date=2,counterparty_name=3,counterparty_account=4,amount=5,"
+        "currency=6,currency=EUR,memo=7,reference=8,bank_txn_id=9,"
+        "account=10",
+        "booking_date, value_date, amount_cents, currency, counterparty_name,"
+        " counterparty_account, memo, structured_ref, bank_txn_id, account,"
+        " origin",
+        "2013-03-01|2013-03-02|-123450|GBP|O'Brien Ltd|"
+        "GB29NWBK60161331926819|Invoice 7\tpaid|RF18539007547034|TX1|"
+        "GB33BUKB20201555555555|line 1\n"
+        "2013-03-04|NULL|1500|JPY|Tokyo KK|NULL|memo2|NULL|TX2|"
+        "GB33BUKB20201555555555|line 2\n"
+        "2013-03-05|NULL|-250|EUR|x|NULL|m3|NULL|NULL|"
+        "GB33BUKB20201555555555|line 3");
+}
+END_TEST
+
+/* Signs: '+' in front, parentheses, '-' at the end; thousands grouped
+** by three with ',', ' ' and '\''. Cents worked out by hand. */
+START_TEST(test_bank_statement_csv_amount_signs)
+{
+    CSV_EXPECT("date,amount\n2013-01-01,+1.00\n2013-01-02,(2.50)\n"
+               "2013-01-03,3.00-\n2013-01-04,\"-1,000,000.01\"\n",
+               "date=1,amount=2,thousands=comma,currency=USD", "amount_cents",
+               "100\n-250\n-300\n-100000001");
+    CSV_EXPECT("date;amount\n2013-01-01;1 234,56\n",
+               "date=1,amount=2,delimiter=semicolon,decimal=comma,"
+               "thousands=space,currency=EUR",
+               "amount_cents", "123456");
+    CSV_EXPECT("date,amount\n2013-01-01,1'234.56\n",
+               "date=1,amount=2,thousands=apostrophe,currency=CHF",
+               "amount_cents", "123456");
+}
+END_TEST
+
+/* Amounts that would be misread if a separator or sign were dropped. */
+START_TEST(test_bank_statement_csv_amount_errors)
+{
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,\"1,00.00\"\n",
+                     "date=1,amount=2,thousands=comma,currency=USD",
+                     "line 2, column 2 (amount): '1,00.00' is not an amount "
+                     "with decimal '.' and thousands separator ','");
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,\",100.00\"\n",
+                     "date=1,amount=2,thousands=comma,currency=USD",
+                     "line 2, column 2 (amount): ',100.00' is not an amount");
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,(-5.00)\n",
+                     "date=1,amount=2,currency=USD",
+                     "line 2, column 2 (amount): '(-5.00)' is not an amount");
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,1.005\n",
+                     "date=1,amount=2,currency=EUR",
+                     "line 2, column 2 (amount): '1.005' is not an amount");
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,1.5\n",
+                     "date=1,amount=2,currency=JPY",
+                     "line 2, column 2 (amount): '1.5' is not an amount");
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,\n",
+                     "date=1,amount=2,currency=EUR",
+                     "line 2, column 2 (amount): '' is empty");
+    CSV_EXPECT_ERROR("date,debit,credit\n2013-01-01,,\n",
+                     "date=1,debit=2,credit=3,currency=EUR",
+                     "line 2, column 2 (debit): '' is empty, and so is the "
+                     "other amount column");
+}
+END_TEST
+
+/* Currency cells: an invalid code, and an empty cell without currency=. */
+START_TEST(test_bank_statement_csv_currency_errors)
+{
+    CSV_EXPECT_ERROR("date,amount,ccy\n2013-01-01,1.00,EURO\n",
+                     "date=1,amount=2,currency=3",
+                     "line 2, column 3 (currency): 'EURO' is not an ISO "
+                     "4217 currency code");
+    CSV_EXPECT_ERROR("date,amount,ccy\n2013-01-01,1.00,\n",
+                     "date=1,amount=2,currency=ccy",
+                     "line 2, column 3 (currency): '' is empty and no "
+                     "currency= option is given");
+}
+END_TEST
+
+/* Dates: a 2-digit year and a wrong order are rejected, never guessed. */
+START_TEST(test_bank_statement_csv_date_errors)
+{
+    CSV_EXPECT_ERROR("date,amount\n02/01/13,1.00\n",
+                     "date=1,amount=2,date_order=dmy,currency=EUR",
+                     "line 2, column 1 (date): '02/01/13' is not a date in "
+                     "order 'dmy' with a 4-digit year");
+    CSV_EXPECT_ERROR("date,amount\n01/31/2013,1.00\n",
+                     "date=1,amount=2,date_order=dmy,currency=EUR",
+                     "line 2, column 1 (date): '01/31/2013' is not a date "
+                     "that exists (order 'dmy')");
+    CSV_EXPECT_ERROR("date,amount,valuta\n2013-01-02,1.00,2013-13-01\n",
+                     "date=1,amount=2,value_date=3,currency=EUR",
+                     "line 2, column 3 (value_date): '2013-13-01' is not a "
+                     "date that exists");
+}
+END_TEST
+
+/* Quoting: text after a closing quote is damage; quote=none keeps quotes
+** as text. */
+START_TEST(test_bank_statement_csv_quoting)
+{
+    CSV_EXPECT_ERROR("date,amount,memo\n2013-01-02,1.00,\"ab\"c\n",
+                     "date=1,amount=2,memo=3,currency=EUR",
+                     "line 2: text after the closing quote of column 3");
+    CSV_EXPECT("date,amount,memo\n2013-01-02,1.00,\"x\"\n",
+               "date=1,amount=2,memo=3,quote=none,currency=EUR", "memo",
+               "\"x\"");
+}
+END_TEST
+
+/* Lines ended by CR alone count as lines, in rows and in errors; a quoted
+** line break moves the line of the next row. */
+START_TEST(test_bank_statement_csv_line_numbers)
+{
+    CSV_EXPECT("date,amount,memo\r2013-01-02,1.00,\"a\rb\"\r"
+               "2013-01-03,2.00,c\r",
+               "date=1,amount=2,memo=3,currency=EUR", "origin",
+               "line 2\nline 4");
+    CSV_EXPECT_ERROR("date,amount\r2013-01-02,1.00\r2013-02-30,2.00\r",
+                     "date=1,amount=2,currency=EUR",
+                     "line 3, column 1 (date): '2013-02-30' is not a date "
+                     "that exists (order 'ymd')");
+    CSV_EXPECT_ERROR("date,amount,memo\r2013-01-02,1.00,a\r"
+                     "2013-01-03,1.00,Pe\xF1"
+                     "a\r",
+                     "date=1,amount=2,memo=3,currency=EUR",
+                     "line 3: byte 0xF1 is not valid UTF-8");
+}
+END_TEST
+
+/* A NUL byte would cut a cell short, so it is an error in either
+** encoding. */
+START_TEST(test_bank_statement_csv_nul_byte)
+{
+    static const char content[] = "date,amount\n2013-01-02,1\0.00\n";
+
+    csv_expect(content, sizeof(content) - 1, "date=1,amount=2,currency=EUR",
+               "*", "line 2: NUL byte", 1);
+    csv_expect(content, sizeof(content) - 1,
+               "date=1,amount=2,currency=EUR,encoding=latin1", "*",
+               "line 2: NUL byte", 1);
+}
+END_TEST
+
+/* Without a header, the first row sets the column count. */
+START_TEST(test_bank_statement_csv_no_header_count)
+{
+    CSV_EXPECT_ERROR("2013-01-02,1.00,a\n2013-01-03,2.00\n",
+                     "header=no,date=1,amount=2,currency=EUR",
+                     "line 2: 2 columns, but the first row has 3");
+}
+END_TEST
+
+/* Header names match in any ASCII case; option mistakes name the option. */
+START_TEST(test_bank_statement_csv_option_errors)
+{
+    CSV_EXPECT("Date,AMOUNT\n2013-01-02,1.00\n",
+               "date=date,amount=Amount,currency=EUR", "amount_cents", "100");
+    CSV_EXPECT_ERROR("date,amount\n", "date=1,amount=2,debit=2,currency=EUR",
+                     "csv takes amount= or debit=/credit=, not both");
+    CSV_EXPECT_ERROR("date,amount\n",
+                     "date=1,amount=2,decimal=comma,thousands=comma,"
+                     "currency=EUR",
+                     "csv decimal and thousands separators are the same");
+    CSV_EXPECT_ERROR("date,amount\n", "date=1,amount=2,colour=red",
+                     "invalid csv option 'colour=red'");
+    CSV_EXPECT_ERROR("date,amount\n", "date=1,amount=2,currency=EUR,skip=x",
+                     "invalid csv option 'skip=x'");
+}
+END_TEST
+
 Suite *statement_csv_suite(void)
 {
     Suite *s = suite_create("statement_csv");
@@ -167,6 +396,16 @@ Suite *statement_csv_suite(void)
     tcase_add_test(tc, test_bank_statement_csv_us_bom);
     tcase_add_test(tc, test_bank_statement_csv_damaged);
     tcase_add_test(tc, test_bank_statement_csv_options);
+    tcase_add_test(tc, test_bank_statement_csv_index_columns);
+    tcase_add_test(tc, test_bank_statement_csv_amount_signs);
+    tcase_add_test(tc, test_bank_statement_csv_amount_errors);
+    tcase_add_test(tc, test_bank_statement_csv_currency_errors);
+    tcase_add_test(tc, test_bank_statement_csv_date_errors);
+    tcase_add_test(tc, test_bank_statement_csv_quoting);
+    tcase_add_test(tc, test_bank_statement_csv_line_numbers);
+    tcase_add_test(tc, test_bank_statement_csv_nul_byte);
+    tcase_add_test(tc, test_bank_statement_csv_no_header_count);
+    tcase_add_test(tc, test_bank_statement_csv_option_errors);
     suite_add_tcase(s, tc);
     return s;
 }
