@@ -10,7 +10,10 @@
 **
 ** Columns: customer_id, currency, current_cents, days_1_30_cents,
 ** days_31_60_cents, days_61_90_cents, days_over_90_cents, total_cents,
-** open_invoices, max_days_overdue, and the hidden argument as_of.
+** open_invoices, max_days_overdue, and the hidden arguments as_of and
+** schema. schema names the database whose invoices and allocations are
+** read, 'main' when omitted:
+**   SELECT * FROM ar_aging('2013-06-30', 'aux');
 **
 ** An invoice is open on as_of when it was issued on or before as_of, is not
 ** void, and allocations whose effective_date is on or before as_of settle
@@ -36,8 +39,11 @@
 ** customer's invoices through invoices_customer_id_idx.
 **
 ** LIMITS:
-**   - Reads main.invoices and main.allocations of sql/schema.sql; eponymous
-**     tables exist in the main schema only.
+**   - Reads the invoices and allocations of sql/schema.sql in the schema
+**     argument's database. SQLite resolves aux.ar_aging to the eponymous
+**     table of main, and the table cannot see the prefix, so a prefix other
+**     than the schema argument is rejected by reading the statement's SQL.
+**     A prefix inside a view or trigger body is not seen.
 **   - Trusts invoices.status, paid_date and allocated_cents as the
 **     triggers of sql/triggers.sql keep them. Rows written with those
 **     triggers dropped or bypassed (an import that sets the columns
@@ -247,7 +253,8 @@ enum aging_column {
     AGING_COL_TOTAL = AGING_COL_CURRENT + AGING_BUCKET_COUNT,
     AGING_COL_OPEN_INVOICES,
     AGING_COL_MAX_DAYS_OVERDUE,
-    AGING_COL_AS_OF /* hidden: the argument */
+    AGING_COL_AS_OF, /* hidden: the 1st argument */
+    AGING_COL_SCHEMA /* hidden: the database to read, 'main' by default */
 };
 
 #define AGING_SCHEMA                                                           \
@@ -255,11 +262,16 @@ enum aging_column {
     " current_cents INTEGER, days_1_30_cents INTEGER,"                         \
     " days_31_60_cents INTEGER, days_61_90_cents INTEGER,"                     \
     " days_over_90_cents INTEGER, total_cents INTEGER,"                        \
-    " open_invoices INTEGER, max_days_overdue INTEGER, as_of TEXT HIDDEN)"
+    " open_invoices INTEGER, max_days_overdue INTEGER, as_of TEXT HIDDEN,"     \
+    " schema TEXT HIDDEN)"
 
 /* idxNum bits: which constraints xFilter receives, in this argv order. */
 #define AGING_PLAN_AS_OF 1
 #define AGING_PLAN_CUSTOMER 2
+#define AGING_PLAN_SCHEMA 4
+
+/* Bytes kept of a schema name read off a statement's SQL, with the NUL. */
+#define AGING_QUALIFIER_SIZE 64
 
 /*
 ** The WHERE terms of both invoice statements, ?1 being as_of: the invoice
@@ -307,7 +319,8 @@ typedef struct aging_cursor aging_cursor;
 struct aging_vtab {
     sqlite3_vtab base;           /* SQLite's part; must come first */
     sqlite3 *db;                 /* connection the tables are read from */
-    char *schema;                /* database name; sqlite3_malloc'd */
+    char *schema;                /* database the statements read;
+                                    sqlite3_malloc'd */
     sqlite3_stmt *invoices_stmt; /* AGING_INVOICES_SQL, prepared lazily */
     sqlite3_stmt *customer_stmt; /* AGING_CUSTOMER_SQL, likewise */
     int scanning;                /* 1 while xFilter steps the statements */
@@ -318,6 +331,8 @@ struct aging_cursor {
     struct aging_totals totals;   /* result rows, sorted; reused per xFilter */
     int row;                      /* index of the current row in totals */
     char as_of[DATE_ISO_LEN + 1]; /* the as_of argument, for the column */
+    char *schema;                 /* the schema argument, for the column;
+                                     sqlite3_malloc'd, NULL before xFilter */
 };
 
 /* Replaces the vtab's error message; returns the code xFilter returns. */
@@ -529,6 +544,111 @@ static void aging_finalize_statements(aging_vtab *vtab)
     vtab->customer_stmt = NULL;
 }
 
+/* Returns 1 for a byte that may be part of an unquoted SQL identifier. */
+static int aging_is_identifier_byte(unsigned char c)
+{
+    return c == '_' || c == '$' || c >= 0x80 || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
+** Copies into qualifier_out (cut to AGING_QUALIFIER_SIZE - 1 bytes) the
+** name written before the '.' that precedes position at of sql, quotes
+** removed. Returns 0 when no '.' precedes it.
+*/
+static int aging_read_qualifier(const char *sql, int at,
+                                char qualifier_out[AGING_QUALIFIER_SIZE])
+{
+    int end;
+    int start;
+    int len;
+
+    while (at > 0 && (sql[at - 1] == ' ' || sql[at - 1] == '\t' ||
+                      sql[at - 1] == '\n' || sql[at - 1] == '\r'))
+        at--;
+    if (at == 0 || sql[at - 1] != '.')
+        return 0;
+    end = at - 1;
+    while (end > 0 && (sql[end - 1] == ' ' || sql[end - 1] == '\t' ||
+                       sql[end - 1] == '\n' || sql[end - 1] == '\r'))
+        end--;
+    start = end;
+    if (start > 0 && strchr("\"`]", sql[start - 1]) != NULL) {
+        char open = sql[start - 1] == ']' ? '[' : sql[start - 1];
+        end--;
+        start--;
+        while (start > 0 && sql[start - 1] != open)
+            start--;
+    } else {
+        while (start > 0 && aging_is_identifier_byte(sql[start - 1]))
+            start--;
+    }
+    len = end - start;
+    if (len > AGING_QUALIFIER_SIZE - 1)
+        len = AGING_QUALIFIER_SIZE - 1;
+    memcpy(qualifier_out, sql + start, (size_t)(len > 0 ? len : 0));
+    qualifier_out[len > 0 ? len : 0] = '\0';
+    return 1;
+}
+
+/*
+** Finds "<name>.ar_aging" in the SQL of a running statement of db with
+** <name> other than schema, and copies <name> to qualifier_out. Returns 1
+** when found. SQLite resolves aux.ar_aging (and temp.ar_aging) to the
+** eponymous table of main and gives the vtab no sign of the prefix, so
+** reading the statement text is the only way to notice it.
+** NOTE: a prefix inside a view or trigger body is not seen, and another
+** running statement that names aux.ar_aging raises the error too.
+*/
+static int aging_find_other_qualifier(sqlite3 *db, const char *schema,
+                                      char qualifier_out[AGING_QUALIFIER_SIZE])
+{
+    sqlite3_stmt *stmt = NULL;
+
+    while ((stmt = sqlite3_next_stmt(db, stmt)) != NULL) {
+        const char *sql = sqlite3_stmt_busy(stmt) ? sqlite3_sql(stmt) : NULL;
+        int i;
+
+        for (i = 0; sql != NULL && sql[i] != '\0'; i++) {
+            if (sqlite3_strnicmp(sql + i, "ar_aging", 8) != 0 ||
+                aging_is_identifier_byte((unsigned char)sql[i + 8]) ||
+                (i > 0 && aging_is_identifier_byte((unsigned char)sql[i - 1])))
+                continue;
+            if (aging_read_qualifier(sql, i, qualifier_out) &&
+                sqlite3_stricmp(qualifier_out, schema) != 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+** Points the vtab's statements and the cursor's schema column at schema:
+** statements prepared for another database are finalized, and the next
+** aging_prepare prepares them for this one.
+*/
+static int aging_use_schema(aging_vtab *vtab, aging_cursor *cursor,
+                            const char *schema)
+{
+    char qualifier[AGING_QUALIFIER_SIZE];
+
+    if (aging_find_other_qualifier(vtab->db, schema, qualifier))
+        return aging_set_error(
+            vtab,
+            "ar_aging: a schema prefix is not supported, got '%s.ar_aging', which would read the tables of '%s'; pass the schema as the 2nd argument: ar_aging('YYYY-MM-DD', '%s')",
+            qualifier, schema, qualifier);
+    sqlite3_free(cursor->schema);
+    cursor->schema = sqlite3_mprintf("%s", schema);
+    if (cursor->schema == NULL)
+        return SQLITE_NOMEM;
+    if (sqlite3_stricmp(vtab->schema, schema) == 0)
+        return SQLITE_OK;
+    aging_finalize_statements(vtab);
+    sqlite3_free(vtab->schema);
+    vtab->schema = sqlite3_mprintf("%s", schema);
+    return vtab->schema ? SQLITE_OK : SQLITE_NOMEM;
+}
+
 #define AGING_MISSING_AS_OF                                                    \
     "ar_aging: missing as_of date; use SELECT * FROM ar_aging('YYYY-MM-DD')"
 
@@ -538,7 +658,10 @@ static int aging_filter(sqlite3_vtab_cursor *base, int idx_num,
 {
     aging_cursor *cursor = (aging_cursor *)base;
     aging_vtab *vtab = (aging_vtab *)base->pVtab;
-    int want_customer = (idx_num & AGING_PLAN_CUSTOMER) != 0 && argc >= 2;
+    int want_customer = (idx_num & AGING_PLAN_CUSTOMER) != 0;
+    int want_schema = (idx_num & AGING_PLAN_SCHEMA) != 0;
+    sqlite3_value *customer_id = NULL;
+    sqlite3_value *schema = NULL;
     sqlite3_stmt *invoices = NULL;
     int as_of_day = 0;
     int rc;
@@ -547,11 +670,17 @@ static int aging_filter(sqlite3_vtab_cursor *base, int idx_num,
     aging_totals_clear(&cursor->totals);
     cursor->row = 0;
     cursor->as_of[0] = '\0';
-    if ((idx_num & AGING_PLAN_AS_OF) == 0 || argc < 1)
+    if ((idx_num & AGING_PLAN_AS_OF) == 0 ||
+        argc != 1 + want_customer + want_schema)
         return aging_set_error(vtab, AGING_MISSING_AS_OF);
+    if (want_customer)
+        customer_id = argv[1];
+    if (want_schema)
+        schema = argv[argc - 1];
     /* "= NULL" matches no row, in SQL and here. */
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
-        (want_customer && sqlite3_value_type(argv[1]) == SQLITE_NULL))
+        (customer_id && sqlite3_value_type(customer_id) == SQLITE_NULL) ||
+        (schema && sqlite3_value_type(schema) == SQLITE_NULL))
         return SQLITE_OK;
     rc = aging_read_as_of(vtab, argv[0], cursor->as_of, &as_of_day);
     if (rc != SQLITE_OK)
@@ -560,9 +689,13 @@ static int aging_filter(sqlite3_vtab_cursor *base, int idx_num,
         return aging_set_error(
             vtab,
             "ar_aging: reading invoices or allocations called ar_aging again; both must be tables, not views that use ar_aging");
+    rc = aging_use_schema(vtab, cursor,
+                          schema ? (const char *)sqlite3_value_text(schema)
+                                 : "main");
+    if (rc != SQLITE_OK)
+        return rc;
     vtab->scanning = 1;
-    rc = aging_bind(vtab, cursor->as_of, want_customer ? argv[1] : NULL,
-                    &invoices);
+    rc = aging_bind(vtab, cursor->as_of, customer_id, &invoices);
     if (rc == SQLITE_OK)
         rc = aging_scan(vtab, cursor, invoices, as_of_day);
     vtab->scanning = 0;
@@ -600,6 +733,8 @@ static int aging_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
     int as_of = -1;
     int as_of_unusable = 0;
     int customer = -1;
+    int schema = -1;
+    int next_argv = 2;
     int i;
 
     for (i = 0; i < info->nConstraint; i++) {
@@ -612,6 +747,8 @@ static int aging_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
             as_of_unusable = 1;
         else if (c->iColumn == AGING_COL_CUSTOMER_ID && c->usable)
             customer = i;
+        else if (c->iColumn == AGING_COL_SCHEMA && c->usable)
+            schema = i;
     }
     if (as_of < 0 && as_of_unusable)
         return SQLITE_CONSTRAINT;
@@ -624,10 +761,15 @@ static int aging_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
     info->estimatedCost = 1e6;
     info->estimatedRows = 10000;
     if (customer >= 0) {
-        info->aConstraintUsage[customer].argvIndex = 2;
+        info->aConstraintUsage[customer].argvIndex = next_argv++;
         info->idxNum |= AGING_PLAN_CUSTOMER;
         info->estimatedCost = 1e3;
         info->estimatedRows = 1;
+    }
+    if (schema >= 0) {
+        info->aConstraintUsage[schema].argvIndex = next_argv++;
+        info->aConstraintUsage[schema].omit = 1;
+        info->idxNum |= AGING_PLAN_SCHEMA;
     }
     info->orderByConsumed = aging_order_is_native(info);
     return SQLITE_OK;
@@ -694,6 +836,7 @@ static int aging_close(sqlite3_vtab_cursor *base)
     aging_cursor *cursor = (aging_cursor *)base;
 
     aging_totals_free(&cursor->totals);
+    sqlite3_free(cursor->schema);
     sqlite3_free(cursor);
     return SQLITE_OK;
 }
@@ -739,8 +882,11 @@ static int aging_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx,
     case AGING_COL_MAX_DAYS_OVERDUE:
         sqlite3_result_int(ctx, row->max_days_overdue);
         break;
-    default:
+    case AGING_COL_AS_OF:
         sqlite3_result_text(ctx, cursor->as_of, -1, SQLITE_TRANSIENT);
+        break;
+    default:
+        sqlite3_result_text(ctx, cursor->schema, -1, SQLITE_TRANSIENT);
         break;
     }
     return SQLITE_OK;

@@ -426,6 +426,62 @@ START_TEST(test_ar_aging_customer_filter)
 }
 END_TEST
 
+/*
+** The schema argument reads another database's tables. main holds one
+** EUR invoice of 100.00 due 2013-06-10: 20 days overdue on 2013-06-30,
+** so the 1-30 bucket. aux holds one USD invoice of 2.50 due 2013-01-31:
+** 28 + 31 + 30 + 31 + 30 = 150 days overdue (Feb to Jun), so over 90.
+** aux.ar_aging used to read main's tables silently (SQLite resolves the
+** prefix to main's eponymous table), so a prefix is now an error.
+*/
+START_TEST(test_ar_aging_attached_schema)
+{
+    sqlite3 *db = open_ledger();
+
+    add_invoice(db, 1, 1, "2013-06-01", "2013-06-10", 10000, "EUR");
+    harness_exec(db,
+                 "ATTACH ':memory:' AS aux;"
+                 "CREATE TABLE aux.invoices (invoice_id INTEGER PRIMARY KEY,"
+                 " customer_id INTEGER, issue_date TEXT, due_date TEXT,"
+                 " total_cents INTEGER, currency TEXT, status TEXT,"
+                 " paid_date TEXT, allocated_cents INTEGER);"
+                 "CREATE TABLE aux.allocations (invoice_id INTEGER,"
+                 " amount_cents INTEGER, effective_date TEXT);"
+                 "INSERT INTO aux.invoices VALUES (1, 7, '2013-01-01',"
+                 " '2013-01-31', 250, 'USD', 'issued', NULL, 0)");
+    expect_sql(db, "SELECT * FROM ar_aging('2013-06-30')",
+               "1|EUR|0|10000|0|0|0|10000|1|20");
+    expect_sql(db, "SELECT * FROM ar_aging('2013-06-30', 'aux')",
+               "7|USD|0|0|0|0|250|250|1|150");
+    expect_sql(db,
+               "SELECT customer_id, as_of, schema FROM"
+               " ar_aging('2013-06-30', 'aux')",
+               "7|2013-06-30|aux");
+    expect_sql(db, "SELECT * FROM aux.ar_aging('2013-06-30', 'AUX')",
+               "7|USD|0|0|0|0|250|250|1|150");
+    expect_sql(db, "SELECT * FROM main.ar_aging('2013-06-30')",
+               "1|EUR|0|10000|0|0|0|10000|1|20");
+    expect_sql(db, "SELECT * FROM ar_aging('2013-06-30', 'main')",
+               "1|EUR|0|10000|0|0|0|10000|1|20");
+    expect_sql(db,
+               "SELECT * FROM ar_aging('2013-06-30', 'aux')"
+               " WHERE customer_id = 7",
+               "7|USD|0|0|0|0|250|250|1|150");
+    expect_sql_error(db, "SELECT * FROM aux.ar_aging('2013-06-30')",
+                     "ar_aging: a schema prefix is not supported, got"
+                     " 'aux.ar_aging', which would read the tables of"
+                     " 'main'; pass the schema as the 2nd argument:"
+                     " ar_aging('YYYY-MM-DD', 'aux')");
+    expect_sql_error(db, "SELECT * FROM \"aux\" . ar_aging('2013-06-30')",
+                     "got 'aux.ar_aging'");
+    expect_sql_error(db, "SELECT * FROM ar_aging('2013-06-30', 'nope')",
+                     "ar_aging: cannot read the invoices and allocations"
+                     " tables of 'nope'");
+    expect_sql(db, "SELECT count(*) FROM ar_aging('2013-06-30', NULL)", "0");
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_ar_aging_join_and_order)
 {
     sqlite3 *db = open_hand_ledger();
@@ -1029,6 +1085,7 @@ Suite *aging_suite(void)
     tcase_add_test(sql, test_ar_aging_max_days_negative_when_none_due);
     tcase_add_test(sql, test_ar_aging_hand_ledger_dates);
     tcase_add_test(sql, test_ar_aging_customer_filter);
+    tcase_add_test(sql, test_ar_aging_attached_schema);
     tcase_add_test(sql, test_ar_aging_join_and_order);
     tcase_add_test(sql, test_ar_aging_self_join);
     tcase_add_test(sql, test_ar_aging_view_untrusted_schema);
