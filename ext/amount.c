@@ -10,15 +10,20 @@
 **   SELECT parse_amount('-12,5 EUR', ',');            -- -1250
 **   SELECT parse_amount('1''234.50 CHF');             -- 123450
 **   SELECT parse_amount('1,234', '.', 0);             -- 1234
-**   SELECT parse_amount('JPY 1,500', '.', currency_digits('JPY')); -- 1500
+**   SELECT parse_amount('JPY 1,500');                 -- 1500
+**   SELECT parse_amount('¥1,500', '.', currency_digits('JPY')); -- 1500
 **   SELECT currency_digits('KWD');                    -- 3
 **
 ** SQL signatures:
 **   parse_amount(text [, decimal_separator [, minor_digits]]) -> INTEGER
 **     decimal_separator is '.' or ','; omitted or NULL infers it as
 **     amount_parse in amount.h describes ('1,234' alone is an error).
-**     minor_digits is 0 to 4, default 2. NULL text or NULL minor_digits
-**     gives NULL.
+**     minor_digits is 0 to 4. Omitted or NULL, it is the ISO 4217 digits
+**     of a 3-letter code in the text ('1234 JPY' gives 1234), else 2. A
+**     code whose digits differ from a given minor_digits is an error
+**     ('1234 EUR' with 0). NULL text gives NULL. A REAL is an error: pass
+**     the amount as text, because a double has lost digits beyond about
+**     15 significant ones (12345678901234.56 reads as 12345678901234.6).
 **   currency_digits(code) -> INTEGER, the ISO 4217 minor-unit digits of an
 **     upper-case 3-letter code (2 for codes without an exception). NULL
 **     gives NULL.
@@ -26,8 +31,10 @@
 ** LIMITS
 **   - Input up to 1000 bytes; amounts up to 2^63-1 minor units either side
 **     of zero (-2^63 is rejected).
-**   - minor_digits does not follow the currency in the text: '¥1,234' with
-**     the default 2 gives 123400. Pass currency_digits('JPY') for yen.
+**   - A symbol does not set minor_digits, because one symbol serves several
+**     currencies (¥ is JPY and CNY, $ is USD, CAD and others): '¥1,234'
+**     gives 123400. Pass currency_digits('JPY') for yen, or write the
+**     code: '1,234 JPY'.
 **   - Currencies are 3 upper-case letters or a symbol ($, £, ¥, U+20A0 to
 **     U+20C0, optionally after up to 3 letters as in 'US$'). Lower-case
 **     codes, 'kr', 'zł', 'Fr.' and currency names are rejected.
@@ -35,6 +42,7 @@
 **   - No exponents ('1e5'), no 'CR'/'DR' markers, no '12,-'.
 */
 #include <stddef.h>
+#include <string.h>
 
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -42,9 +50,6 @@ SQLITE_EXTENSION_INIT3
 #include "amount.h"
 #include "currency.h"
 #include "dates.h" /* text_utf8_decode, text_excerpt, text_result_errorf */
-
-/* Default minor_digits of parse_amount: most ISO 4217 currencies have 2. */
-#define AMOUNT_DEFAULT_MINOR_DIGITS 2
 
 /* Kinds of character that may appear in an amount. */
 enum amount_char {
@@ -74,6 +79,7 @@ struct amount_scan {
     int open_at;               /* byte offset of '(', -1 if none */
     int close_at;              /* byte offset of ')', -1 if none */
     int currencies;            /* currency codes or symbols seen */
+    int code_offset;           /* byte offset of a 3-letter code, -1 if none */
     int error_offset;          /* where a scan error sits, -1 if none */
     int error_length;          /* its length in bytes */
 };
@@ -222,6 +228,8 @@ static enum amount_status take_currency(struct amount_scan *scan, int *at)
         return scan_error(scan, AMOUNT_UNKNOWN_CURRENCY, *at, pos - *at);
     if (++scan->currencies > 1)
         return scan_error(scan, AMOUNT_TWO_CURRENCIES, *at, pos - *at);
+    if (symbols == 0)
+        scan->code_offset = *at;
     *at = pos;
     return AMOUNT_OK;
 }
@@ -446,6 +454,7 @@ static void scan_init(struct amount_scan *scan, const char *text, int n)
     scan->number_start = scan->number_end = -1;
     scan->signs = scan->negative = scan->currencies = 0;
     scan->open_at = scan->close_at = -1;
+    scan->code_offset = -1;
     scan->error_offset = -1;
     scan->error_length = 0;
 }
@@ -456,6 +465,38 @@ static void reset_result(struct amount_parse_result *result)
     result->decimal_sep = 0;
     result->error_offset = -1;
     result->error_length = 0;
+    result->minor_digits = -1;
+    result->currency_digits = -1;
+}
+
+/*
+** Sets result->minor_digits from the requested minor_digits and the code
+** the scan found (result->currency_digits). Returns AMOUNT_CURRENCY_DIGITS,
+** with the code marked, when both are given and differ.
+*/
+static enum amount_status
+choose_minor_digits(const struct amount_scan *scan, int minor_digits,
+                    struct amount_parse_result *result)
+{
+    char code[4];
+
+    if (scan->code_offset >= 0) {
+        memcpy(code, scan->text + scan->code_offset, 3);
+        code[3] = '\0';
+        result->currency_digits = currency_minor_digits(code);
+    }
+    if (minor_digits == AMOUNT_DIGITS_FROM_CURRENCY)
+        minor_digits = result->currency_digits >= 0
+                           ? result->currency_digits
+                           : AMOUNT_DEFAULT_MINOR_DIGITS;
+    result->minor_digits = minor_digits;
+    if (result->currency_digits >= 0 &&
+        result->currency_digits != minor_digits) {
+        result->error_offset = scan->code_offset;
+        result->error_length = 3;
+        return AMOUNT_CURRENCY_DIGITS;
+    }
+    return AMOUNT_OK;
 }
 
 enum amount_status amount_parse(const char *text, int n, char decimal_sep,
@@ -470,7 +511,8 @@ enum amount_status amount_parse(const char *text, int n, char decimal_sep,
 
     reset_result(result);
     if ((decimal_sep != 0 && decimal_sep != '.' && decimal_sep != ',') ||
-        minor_digits < 0 || minor_digits > AMOUNT_MAX_MINOR_DIGITS)
+        minor_digits < AMOUNT_DIGITS_FROM_CURRENCY ||
+        minor_digits > AMOUNT_MAX_MINOR_DIGITS)
         return AMOUNT_INVALID_ARGUMENT;
     if (n > AMOUNT_MAX_INPUT)
         return AMOUNT_TOO_LONG;
@@ -481,6 +523,10 @@ enum amount_status amount_parse(const char *text, int n, char decimal_sep,
         result->error_length = scan.error_offset < 0 ? 0 : scan.error_length;
         return status;
     }
+    status = choose_minor_digits(&scan, minor_digits, result);
+    if (status != AMOUNT_OK)
+        return status;
+    minor_digits = result->minor_digits;
     status = choose_decimal(&scan, decimal_sep, &result->decimal_sep);
     if (status == AMOUNT_OK)
         status = normalize_number(&scan, result->decimal_sep, number,
@@ -536,6 +582,17 @@ static void parse_amount_number_error(sqlite3_context *ctx,
                            value, (int)status);
 }
 
+/* Returns 1 when the error marks a lone mark (e.g. the '.' of "5.") that
+** comes right after a digit. */
+static int follows_digit(const unsigned char *text,
+                         const struct amount_parse_result *result, char mark)
+{
+    int at = result->error_offset;
+
+    return at > 0 && result->error_length == 1 && text[at] == mark &&
+           text[at - 1] >= '0' && text[at - 1] <= '9';
+}
+
 /* Sets the parse_amount error for status, quoting the input. */
 static void parse_amount_error(sqlite3_context *ctx, enum amount_status status,
                                const unsigned char *text, int n,
@@ -568,10 +625,17 @@ static void parse_amount_error(sqlite3_context *ctx, enum amount_status status,
             value);
         break;
     case AMOUNT_UNEXPECTED_CHAR:
-        text_result_errorf(
-            ctx,
-            "parse_amount: '%s' contains '%s', which is not part of an amount; remove it",
-            value, part);
+        if (follows_digit(text, result, '.') ||
+            follows_digit(text, result, ','))
+            text_result_errorf(
+                ctx,
+                "parse_amount: '%s' has no digits after the separator '%s'; write the decimals, as in '5.00', or drop the separator",
+                value, part);
+        else
+            text_result_errorf(
+                ctx,
+                "parse_amount: '%s' contains '%s', which is not part of an amount; remove it",
+                value, part);
         break;
     case AMOUNT_UNKNOWN_CURRENCY:
         text_result_errorf(
@@ -602,6 +666,12 @@ static void parse_amount_error(sqlite3_context *ctx, enum amount_status status,
             ctx,
             "parse_amount: '%s' has unbalanced parentheses; write a negative amount as '(120.00)'",
             value);
+        break;
+    case AMOUNT_CURRENCY_DIGITS:
+        text_result_errorf(
+            ctx,
+            "parse_amount: '%s' names %s, which has %d minor digits, but minor_digits is %d; pass NULL as minor_digits to use the currency's digits",
+            value, part, result->currency_digits, minor_digits);
         break;
     case AMOUNT_AMBIGUOUS:
         text_result_errorf(
@@ -672,6 +742,27 @@ static int read_minor_digits_arg(sqlite3_context *ctx, sqlite3_value *arg,
 }
 
 /*
+** Rejects a REAL amount: a binary double holds about 15 significant digits,
+** so 12345678901234.56 arrives as 12345678901234.6 and the cents are lost
+** before parse_amount sees them.
+*/
+static void parse_amount_real_error(sqlite3_context *ctx, sqlite3_value *arg)
+{
+    char excerpt[TEXT_EXCERPT_SIZE];
+    const unsigned char *text = sqlite3_value_text(arg);
+
+    if (text == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    text_excerpt(text, sqlite3_value_bytes(arg), excerpt);
+    text_result_errorf(
+        ctx,
+        "parse_amount: %s is a REAL, which may have lost digits; pass the amount as text, e.g. parse_amount('12.34')",
+        excerpt);
+}
+
+/*
 ** parse_amount(text [, decimal_separator [, minor_digits]]): the amount in
 ** text as integer minor units (amount_parse).
 */
@@ -681,16 +772,20 @@ static void parse_amount_func(sqlite3_context *ctx, int argc,
     struct amount_parse_result result;
     enum amount_status status;
     const unsigned char *text;
-    int minor_digits = AMOUNT_DEFAULT_MINOR_DIGITS;
+    int minor_digits = AMOUNT_DIGITS_FROM_CURRENCY;
     char decimal = 0;
     int n;
 
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
-        (argc == 3 && sqlite3_value_type(argv[2]) == SQLITE_NULL))
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
         return;
+    if (sqlite3_value_type(argv[0]) == SQLITE_FLOAT) {
+        parse_amount_real_error(ctx, argv[0]);
+        return;
+    }
     if (argc >= 2 && !read_decimal_arg(ctx, argv[1], &decimal))
         return;
-    if (argc == 3 && !read_minor_digits_arg(ctx, argv[2], &minor_digits))
+    if (argc == 3 && sqlite3_value_type(argv[2]) != SQLITE_NULL &&
+        !read_minor_digits_arg(ctx, argv[2], &minor_digits))
         return;
     text = sqlite3_value_text(argv[0]);
     n = sqlite3_value_bytes(argv[0]);
@@ -703,7 +798,9 @@ static void parse_amount_func(sqlite3_context *ctx, int argc,
     if (status == AMOUNT_OK)
         sqlite3_result_int64(ctx, result.minor);
     else
-        parse_amount_error(ctx, status, text, n, &result, minor_digits);
+        parse_amount_error(ctx, status, text, n, &result,
+                           result.minor_digits >= 0 ? result.minor_digits
+                                                    : minor_digits);
 }
 
 /* currency_digits(code): the ISO 4217 minor-unit digits of code. */

@@ -31,8 +31,17 @@ enum amount_status {
     AMOUNT_TWO_DECIMALS,      /* the decimal separator appears twice */
     AMOUNT_TOO_PRECISE,       /* non-zero digits beyond minor_digits */
     AMOUNT_OVERFLOW,          /* magnitude above 2^63-1 minor units */
-    AMOUNT_INVALID_ARGUMENT   /* decimal_sep or minor_digits out of range */
+    AMOUNT_INVALID_ARGUMENT,  /* decimal_sep or minor_digits out of range */
+    AMOUNT_CURRENCY_DIGITS    /* minor_digits differs from the code's */
 };
+
+/* minor_digits of amount_parse that means: the digits of the currency code
+** in the text, or AMOUNT_DEFAULT_MINOR_DIGITS when it names none. */
+#define AMOUNT_DIGITS_FROM_CURRENCY (-1)
+
+/* Minor digits when the text names no currency code: most ISO 4217
+** currencies have 2. */
+#define AMOUNT_DEFAULT_MINOR_DIGITS 2
 
 /* Result of amount_parse, beside its status. */
 struct amount_parse_result {
@@ -40,11 +49,19 @@ struct amount_parse_result {
     char decimal_sep;    /* '.' or ',' as given or inferred, 0 if none */
     int error_offset;    /* byte offset of the offending part, or -1 */
     int error_length;    /* its length in bytes, 0 when error_offset < 0 */
+    int minor_digits;    /* the minor digits used, or -1 before they are
+                            known */
+    int currency_digits; /* minor digits of the code in the text, or -1 when
+                            it names no code */
 };
 
 /*
 ** Parses n bytes of an amount into minor units with minor_digits digits
-** (0 to AMOUNT_MAX_MINOR_DIGITS) after the decimal separator.
+** (0 to AMOUNT_MAX_MINOR_DIGITS) after the decimal separator, or with
+** AMOUNT_DIGITS_FROM_CURRENCY, the ISO 4217 digits of the 3-letter code in
+** the text ("1234 JPY": 0). A code whose digits differ from a minor_digits
+** of 0 or more is AMOUNT_CURRENCY_DIGITS. Symbols never set the digits,
+** because one symbol serves several currencies (¥ is JPY and CNY).
 **
 ** decimal_sep is '.' or ','; 0 infers it. With both '.' and ',' present the
 ** rightmost one is decimal. A single '.' or ',' followed by exactly 3 digits

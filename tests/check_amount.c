@@ -128,8 +128,41 @@ START_TEST(test_amount_parse_minor_digits)
     ck_assert_int_eq(status_of("12.3456", 0, 2), AMOUNT_TOO_PRECISE);
     ck_assert_int_eq(status_of("0.00001", 0, 4), AMOUNT_TOO_PRECISE);
     ck_assert_int_eq(status_of("1", 0, 5), AMOUNT_INVALID_ARGUMENT);
-    ck_assert_int_eq(status_of("1", 0, -1), AMOUNT_INVALID_ARGUMENT);
+    ck_assert_int_eq(status_of("1", 0, -2), AMOUNT_INVALID_ARGUMENT);
     ck_assert_int_eq(status_of("1", ';', 2), AMOUNT_INVALID_ARGUMENT);
+}
+END_TEST
+
+/*
+** AMOUNT_DIGITS_FROM_CURRENCY takes the digits of the 3-letter code in the
+** text: ISO 4217 gives JPY 0, KWD 3 and EUR 2 minor digits, so 1234 JPY is
+** 1234 minor units, 1234 KWD is 1234 * 10^3 and 12.5 EUR is 1250. With no
+** code, or only a symbol, it is 2. A given minor_digits that differs from
+** the code's is an error; the code is marked at its byte offset.
+*/
+START_TEST(test_amount_parse_currency_digits)
+{
+    struct amount_parse_result result;
+
+    ck_assert_int_eq(parsed("1234 JPY", 0, AMOUNT_DIGITS_FROM_CURRENCY), 1234);
+    ck_assert_int_eq(parsed("1234 KWD", 0, AMOUNT_DIGITS_FROM_CURRENCY),
+                     1234000);
+    ck_assert_int_eq(parsed("EUR 12.5", 0, AMOUNT_DIGITS_FROM_CURRENCY), 1250);
+    ck_assert_int_eq(parsed("1234", 0, AMOUNT_DIGITS_FROM_CURRENCY), 123400);
+    ck_assert_int_eq(parsed("\xC2\xA5"
+                            "1234",
+                            0, AMOUNT_DIGITS_FROM_CURRENCY),
+                     123400);
+    ck_assert_int_eq(parsed("1234 JPY", 0, 0), 1234);
+    ck_assert_int_eq(status_of("12.5 JPY", 0, AMOUNT_DIGITS_FROM_CURRENCY),
+                     AMOUNT_TOO_PRECISE);
+    ck_assert_int_eq(status_of("1234 JPY", 0, 2), AMOUNT_CURRENCY_DIGITS);
+    ck_assert_int_eq(amount_parse("1234 EUR", 8, 0, 0, &result),
+                     AMOUNT_CURRENCY_DIGITS);
+    ck_assert_int_eq(result.error_offset, 5);
+    ck_assert_int_eq(result.error_length, 3);
+    ck_assert_int_eq(result.currency_digits, 2);
+    ck_assert_int_eq(result.minor_digits, 0);
 }
 END_TEST
 
@@ -334,7 +367,7 @@ START_TEST(test_parse_amount_sql_examples)
                "SELECT parse_amount('JPY 1,500', '.', "
                "currency_digits('JPY'))",
                "1500");
-    expect_sql(db, "SELECT parse_amount(12.5), parse_amount(7)", "1250|700");
+    expect_sql(db, "SELECT parse_amount(7)", "700");
     expect_sql(db, "SELECT typeof(parse_amount('1.00'))", "integer");
     sqlite3_close(db);
 }
@@ -350,8 +383,8 @@ START_TEST(test_parse_amount_sql_null)
     /* A NULL separator means "infer it", as when it is omitted. */
     expect_sql(db, "SELECT parse_amount('1.234,56', NULL)", "123456");
     expect_sql(db, "SELECT parse_amount('12.34', NULL, 2)", "1234");
-    /* A NULL minor_digits is unknown precision: the result is NULL. */
-    expect_sql(db, "SELECT parse_amount('12.34', '.', NULL)", "NULL");
+    /* A NULL minor_digits means "from the currency", as when omitted. */
+    expect_sql(db, "SELECT parse_amount('12.34', '.', NULL)", "1234");
     sqlite3_close(db);
 }
 END_TEST
@@ -399,6 +432,62 @@ START_TEST(test_parse_amount_sql_errors)
     expect_sql_error(db, "SELECT parse_amount('92233720368547758.08')",
                      "parse_amount: '92233720368547758.08' is too large for a "
                      "64-bit integer of minor units");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A REAL has lost digits before parse_amount sees it: 12345678901234.56
+** has 16 significant digits, and SQLite renders the double as
+** 12345678901234.6. As text the same amount is exact: 1234567890123456
+** cents. */
+START_TEST(test_parse_amount_sql_real_rejected)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql_error(db, "SELECT parse_amount(12345678901234.56)",
+                     "parse_amount: 12345678901234.6 is a REAL, which may "
+                     "have lost digits; pass the amount as text");
+    expect_sql_error(db, "SELECT parse_amount(12.5, '.', 2)",
+                     "parse_amount: 12.5 is a REAL");
+    expect_sql(db, "SELECT parse_amount('12345678901234.56')",
+               "1234567890123456");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The code in the text sets minor_digits when it is omitted or NULL (ISO
+** 4217: JPY 0, KWD 3, EUR 2); a given minor_digits must agree with it. */
+START_TEST(test_parse_amount_sql_currency_code)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql(db, "SELECT parse_amount('1234 JPY')", "1234");
+    expect_sql(db, "SELECT parse_amount('KWD 1.5', NULL, NULL)", "1500");
+    expect_sql(db, "SELECT parse_amount('1234 EUR', NULL, 2)", "123400");
+    expect_sql_error(db, "SELECT parse_amount('1234 EUR', NULL, 0)",
+                     "parse_amount: '1234 EUR' names EUR, which has 2 minor "
+                     "digits, but minor_digits is 0; pass NULL as "
+                     "minor_digits to use the currency's digits");
+    expect_sql_error(db, "SELECT parse_amount('12.5 JPY')",
+                     "parse_amount: '12.5 JPY' has more than 0 digits after "
+                     "the decimal separator");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A separator with no digit after it is named as such, not as a stray
+** character. */
+START_TEST(test_parse_amount_sql_trailing_separator)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql_error(db, "SELECT parse_amount('5.')",
+                     "parse_amount: '5.' has no digits after the separator "
+                     "'.'; write the decimals, as in '5.00', or drop the "
+                     "separator");
+    expect_sql_error(db, "SELECT parse_amount('-12, EUR')",
+                     "parse_amount: '-12, EUR' has no digits after the "
+                     "separator ','");
     sqlite3_close(db);
 }
 END_TEST
@@ -546,6 +635,7 @@ Suite *amount_suite(void)
     tcase_add_test(core, test_amount_parse_ambiguous);
     tcase_add_test(core, test_amount_parse_explicit_separator);
     tcase_add_test(core, test_amount_parse_minor_digits);
+    tcase_add_test(core, test_amount_parse_currency_digits);
     tcase_add_test(core, test_amount_parse_signs);
     tcase_add_test(core, test_amount_parse_currencies);
     tcase_add_test(core, test_amount_parse_bad_grouping);
@@ -560,6 +650,9 @@ Suite *amount_suite(void)
     tcase_add_test(sql, test_parse_amount_sql_examples);
     tcase_add_test(sql, test_parse_amount_sql_null);
     tcase_add_test(sql, test_parse_amount_sql_errors);
+    tcase_add_test(sql, test_parse_amount_sql_real_rejected);
+    tcase_add_test(sql, test_parse_amount_sql_currency_code);
+    tcase_add_test(sql, test_parse_amount_sql_trailing_separator);
     tcase_add_test(sql, test_parse_amount_sql_bad_arguments);
     tcase_add_test(sql, test_parse_amount_sql_hostile_text);
     tcase_add_test(sql, test_currency_digits_sql_codes);
