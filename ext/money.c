@@ -19,6 +19,7 @@
 SQLITE_EXTENSION_INIT3
 
 #include "currency.h"
+#include "dates.h" /* text_excerpt, text_result_errorf */
 #include "money.h"
 
 int money_format(sqlite3_int64 minor, int minor_digits,
@@ -26,8 +27,8 @@ int money_format(sqlite3_int64 minor, int minor_digits,
 {
     char reversed[MONEY_TEXT_MAX];
     /* Work on the magnitude as unsigned so INT64_MIN has one too. */
-    sqlite3_uint64 magnitude = minor < 0 ? 0 - (sqlite3_uint64)minor
-                                         : (sqlite3_uint64)minor;
+    sqlite3_uint64 magnitude =
+        minor < 0 ? 0 - (sqlite3_uint64)minor : (sqlite3_uint64)minor;
     int n = 0;
     int whole_digits = 0;
     int len = 0;
@@ -54,6 +55,23 @@ int money_format(sqlite3_int64 minor, int minor_digits,
     return len;
 }
 
+/* Sets the error for an argument that is not an integer amount or not a
+** currency code; the value is quoted through text_excerpt, so a long or
+** binary argument gives a short, printable message. */
+static void format_money_error(sqlite3_context *ctx, sqlite3_value *arg,
+                               const char *format)
+{
+    char excerpt[TEXT_EXCERPT_SIZE];
+    const unsigned char *text = sqlite3_value_text(arg);
+
+    if (text == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    text_excerpt(text, sqlite3_value_bytes(arg), excerpt);
+    text_result_errorf(ctx, format, excerpt);
+}
+
 /* format_money(cents [, currency]): see the file header. */
 static void format_money_func(sqlite3_context *ctx, int argc,
                               sqlite3_value **argv)
@@ -67,26 +85,21 @@ static void format_money_func(sqlite3_context *ctx, int argc,
         if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
             return;
     if (sqlite3_value_numeric_type(argv[0]) != SQLITE_INTEGER) {
-        char *msg = sqlite3_mprintf(
-            "format_money: '%s' is not an integer amount in minor units; "
-            "store money as INTEGER cents",
-            sqlite3_value_text(argv[0]));
-        sqlite3_result_error(ctx, msg ? msg : "format_money: out of memory",
-                             -1);
-        sqlite3_free(msg);
+        format_money_error(
+            ctx, argv[0],
+            "format_money: '%s' is not an integer amount in minor units; store money as INTEGER cents");
         return;
     }
     if (argc == 2) {
         const char *code = (const char *)sqlite3_value_text(argv[1]);
-        digits = currency_minor_digits(code);
+        /* The length check keeps "EUR\0x" (an embedded NUL) from passing. */
+        digits = code != NULL && sqlite3_value_bytes(argv[1]) == 3
+                     ? currency_minor_digits(code)
+                     : -1;
         if (digits < 0) {
-            char *msg = sqlite3_mprintf(
-                "format_money: '%s' is not an ISO 4217 currency code; use "
-                "three upper-case letters such as 'EUR'",
-                code ? code : "");
-            sqlite3_result_error(ctx, msg ? msg : "format_money: out of memory",
-                                 -1);
-            sqlite3_free(msg);
+            format_money_error(
+                ctx, argv[1],
+                "format_money: '%s' is not an ISO 4217 currency code; use three upper-case letters such as 'EUR'");
             return;
         }
     }

@@ -1,4 +1,6 @@
 /* format_money: exact decimal text from integer minor units. */
+#include <stdio.h>
+
 #include "harness.h"
 #include "money.h"
 
@@ -58,6 +60,48 @@ START_TEST(test_format_money_null_and_errors)
 }
 END_TEST
 
+/* Returns the message sql fails with; the caller frees it. */
+static char *error_of(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    char *rows = harness_query(db, sql, &err);
+
+    ck_assert_ptr_null(rows);
+    ck_assert_ptr_nonnull(err);
+    return err;
+}
+
+/*
+** A 1,000,000-byte code was quoted whole, and a blob's 0xFF byte raw.
+** text_excerpt keeps the first 60 bytes and appends "...", and shows a
+** byte that is not printable UTF-8 (0xFF, NUL) as '?'.
+*/
+START_TEST(test_format_money_error_excerpt)
+{
+    sqlite3 *db = harness_open();
+    char *err = error_of(db, "SELECT format_money(1, printf('%.*c', 1000000,"
+                             " 'x'))");
+    char expected[256];
+
+    snprintf(
+        expected, sizeof(expected),
+        "format_money: '%.60s...' is not an ISO 4217 currency code; use "
+        "three upper-case letters such as 'EUR'",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    ck_assert_str_eq(err, expected);
+    sqlite3_free(err);
+    err = error_of(db, "SELECT format_money(X'FF')");
+    ck_assert_str_eq(err, "format_money: '?' is not an integer amount in "
+                          "minor units; store money as INTEGER cents");
+    sqlite3_free(err);
+    err = error_of(db, "SELECT format_money(1, 'EUR' || char(0))");
+    ck_assert_str_eq(err, "format_money: 'EUR?' is not an ISO 4217 currency "
+                          "code; use three upper-case letters such as 'EUR'");
+    sqlite3_free(err);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *money_suite(void)
 {
     Suite *s = suite_create("money");
@@ -67,6 +111,7 @@ Suite *money_suite(void)
     tcase_add_test(tc, test_format_money_currency_digits);
     tcase_add_test(tc, test_format_money_int64_limits);
     tcase_add_test(tc, test_format_money_null_and_errors);
+    tcase_add_test(tc, test_format_money_error_excerpt);
     suite_add_tcase(s, tc);
     return s;
 }
