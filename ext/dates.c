@@ -30,7 +30,9 @@
 **   - days_overdue and due_alert take exactly 'YYYY-MM-DD': convert other
 **     shapes with parse_date first.
 **   - aging_bucket takes a whole number of days: an integer, a real without
-**     a fraction (30.0) or text that SQLite converts to one ('45').
+**     a fraction (30.0) or text that SQLite converts to one ('45'). A blob
+**     is rejected, and so is a real (or text read as one) beyond 2^53 in
+**     magnitude, where a fraction can no longer be seen.
 */
 #include <limits.h>
 #include <stdarg.h>
@@ -567,55 +569,105 @@ static void due_alert_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_text(ctx, alert, -1, SQLITE_STATIC);
 }
 
+/* Outcome of read_whole_days. */
+enum whole_days_status {
+    WHOLE_DAYS_OK,
+    WHOLE_DAYS_NOT_WHOLE,   /* text that is no number, or a fraction */
+    WHOLE_DAYS_OUT_OF_RANGE /* a real beyond 2^53 in magnitude */
+};
+
+/* Magnitude up to which a double shows every whole number: 2^53. */
+#define WHOLE_DAYS_EXACT_LIMIT 9007199254740992.0
+
 /*
 ** Reads a whole number of days: an integer, a real with no fraction, or text
-** that SQLite's numeric affinity turns into one. Returns 0 for anything else
-** and for reals beyond 2^53, where a fraction can no longer be seen.
+** that SQLite's numeric affinity turns into one. Reals beyond 2^53, where a
+** fraction can no longer be seen, are out of range; text beyond 2^63
+** becomes such a real.
 */
-static int read_whole_days(sqlite3_value *arg, sqlite3_int64 *days_out)
+static enum whole_days_status read_whole_days(sqlite3_value *arg,
+                                              sqlite3_int64 *days_out)
 {
-    const double exact_limit = 9007199254740992.0; /* 2^53 */
     double real;
 
     switch (sqlite3_value_numeric_type(arg)) {
     case SQLITE_INTEGER:
         *days_out = sqlite3_value_int64(arg);
-        return 1;
+        return WHOLE_DAYS_OK;
     case SQLITE_FLOAT:
         real = sqlite3_value_double(arg);
-        if (!(real > -exact_limit && real < exact_limit) ||
-            real != (double)(sqlite3_int64)real)
-            return 0;
+        if (!(real > -WHOLE_DAYS_EXACT_LIMIT && real < WHOLE_DAYS_EXACT_LIMIT))
+            return WHOLE_DAYS_OUT_OF_RANGE;
+        if (real != (double)(sqlite3_int64)real)
+            return WHOLE_DAYS_NOT_WHOLE;
         *days_out = (sqlite3_int64)real;
-        return 1;
+        return WHOLE_DAYS_OK;
     default:
-        return 0;
+        return WHOLE_DAYS_NOT_WHOLE;
     }
+}
+
+/*
+** Sets aging_bucket's error for an argument read_whole_days rejected.
+** text_excerpt is the argument's text as passed, or "" when it was no
+** text, because read_whole_days converts text in place ('1e20' would show
+** as '1.0e+20').
+*/
+static void aging_bucket_error(sqlite3_context *ctx, sqlite3_value *arg,
+                               enum whole_days_status status,
+                               const char *text_excerpt_in)
+{
+    char excerpt[TEXT_EXCERPT_SIZE];
+
+    if (sqlite3_value_type(arg) == SQLITE_BLOB) {
+        text_result_errorf(
+            ctx,
+            "aging_bucket: the argument is a blob of %d bytes, not a number of days; pass an integer such as days_overdue(due_date, as_of)",
+            sqlite3_value_bytes(arg));
+        return;
+    }
+    if (text_excerpt_in[0] != '\0') {
+        memcpy(excerpt, text_excerpt_in, strlen(text_excerpt_in) + 1);
+    } else {
+        const unsigned char *text = sqlite3_value_text(arg);
+        if (text == NULL) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        text_excerpt(text, sqlite3_value_bytes(arg), excerpt);
+    }
+    if (status == WHOLE_DAYS_OUT_OF_RANGE)
+        text_result_errorf(
+            ctx,
+            "aging_bucket: '%s' is out of range for a number of days (at most 2^53 either side of 0); pass days_overdue(due_date, as_of)",
+            excerpt);
+    else
+        text_result_errorf(
+            ctx,
+            "aging_bucket: '%s' is not a whole number of days; pass an integer such as days_overdue(due_date, as_of)",
+            excerpt);
 }
 
 /* aging_bucket(days_overdue): 'current', '1-30', '31-60', '61-90', '90+'. */
 static void aging_bucket_func(sqlite3_context *ctx, int argc,
                               sqlite3_value **argv)
 {
-    sqlite3_int64 days;
+    enum whole_days_status status;
+    char passed[TEXT_EXCERPT_SIZE] = "";
+    sqlite3_int64 days = 0;
     int clamped;
 
     (void)argc;
     if (any_null(1, argv))
         return;
-    if (!read_whole_days(argv[0], &days)) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_TEXT) {
         const unsigned char *text = sqlite3_value_text(argv[0]);
-        char excerpt[TEXT_EXCERPT_SIZE];
-
-        if (text == NULL) {
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
-        text_excerpt(text, sqlite3_value_bytes(argv[0]), excerpt);
-        text_result_errorf(
-            ctx,
-            "aging_bucket: '%s' is not a whole number of days; pass an integer such as days_overdue(due_date, as_of)",
-            excerpt);
+        if (text != NULL)
+            text_excerpt(text, sqlite3_value_bytes(argv[0]), passed);
+    }
+    status = read_whole_days(argv[0], &days);
+    if (status != WHOLE_DAYS_OK) {
+        aging_bucket_error(ctx, argv[0], status, passed);
         return;
     }
     /* The first and last buckets are open-ended, so clamping keeps them. */
