@@ -385,10 +385,14 @@ static int load_decisions(reconcile_vtab *vtab, reconcile_cursor *cursor,
             d->sets_offset =
                 (unsigned int)sqlite3_str_length(cursor->decision_text);
         }
-        d->flags |= (decision && decision[0] == 'u') ? RECONCILE_DECIDED_UNDO
-                                                     : RECONCILE_DECIDED_REJECT;
-        append_set(cursor->decision_text,
-                   (const char *)sqlite3_column_text(stmt, 2));
+        /* An undo keeps the candidate listed; a reject hides it. */
+        if (decision != NULL && decision[0] == 'u')
+            d->flags |= RECONCILE_DECIDED_UNDO;
+        else {
+            d->flags |= RECONCILE_DECIDED_REJECT;
+            append_set(cursor->decision_text,
+                       (const char *)sqlite3_column_text(stmt, 2));
+        }
     }
     if (d != NULL)
         end_sets(cursor->decision_text);

@@ -167,7 +167,8 @@ static int copy_texts(struct reconcile_result *dst,
         dst->text_capacity = wanted;
     }
     /* The column copy follows the memo copy in both buffers. */
-    memcpy(dst->text + offset, src->text + p->memo_offset, n);
+    if (n > 0)
+        memcpy(dst->text + offset, src->text + p->memo_offset, n);
     p->column_offset = offset + p->memo_len;
     p->memo_offset = offset;
     dst->text_len += n;

@@ -22,6 +22,7 @@
 **   - why it is not auto when a rule other than score took it away.
 ** Amounts are written with the currency's minor digits (currency.h).
 */
+#include <math.h>
 #include <string.h>
 
 #include <sqlite3ext.h>
@@ -180,7 +181,12 @@ static void append_refs(sqlite3_str *out, const struct reconcile_book *book,
         sqlite3_str_appendall(out, "; memo names another invoice");
 }
 
-/* Appends the amount evidence. */
+/*
+** Appends the amount evidence: "amount equal", "amount 10.00 short, within
+** fee tolerance", "partial: pays 400.00 of 1000.00", "amount over by
+** 100.00, leaves a credit"; a set says "sum of 3 invoices" instead of
+** "amount".
+*/
 static void append_amount(sqlite3_str *out,
                           const struct reconcile_result *result,
                           const struct reconcile_row *row)
@@ -188,31 +194,33 @@ static void append_amount(sqlite3_str *out,
     const struct reconcile_result_payment *p = &result->payments[row->payment];
     sqlite3_int64 diff = row->difference_cents;
     sqlite3_int64 magnitude = diff < 0 ? -diff : diff;
+    int set = row->member_count > 1;
 
     sqlite3_str_appendall(out, "; ");
-    if (row->member_count > 1)
+    if (row->amount_kind == RECONCILE_AMOUNT_SHORT) {
+        sqlite3_str_appendall(out, "partial: pays ");
+        append_money(out, p->amount_cents, p->currency);
+        sqlite3_str_appendall(out, " of ");
+        append_money(out, p->amount_cents - diff, p->currency);
+        if (set)
+            sqlite3_str_appendf(out, " (%d invoices)", row->member_count);
+        return;
+    }
+    if (set)
         sqlite3_str_appendf(out, "sum of %d invoices ", row->member_count);
     else
         sqlite3_str_appendall(out, "amount ");
     switch (row->amount_kind) {
     case RECONCILE_AMOUNT_EQUAL:
-        sqlite3_str_appendall(out, row->member_count > 1 ? "equals amount"
-                                                         : "equal");
+        sqlite3_str_appendall(out, set ? "equals amount" : "equal");
         return;
     case RECONCILE_AMOUNT_FEE:
         append_money(out, magnitude, p->currency);
-        sqlite3_str_appendall(out, row->member_count > 1
-                                       ? " over amount, within fee tolerance"
+        sqlite3_str_appendall(out, set ? " over amount, within fee tolerance"
                                        : " short, within fee tolerance");
         return;
-    case RECONCILE_AMOUNT_SHORT:
-        sqlite3_str_appendall(out, "partial: pays ");
-        append_money(out, p->amount_cents, p->currency);
-        sqlite3_str_appendall(out, " of ");
-        append_money(out, p->amount_cents - diff, p->currency);
-        return;
     default:
-        sqlite3_str_appendall(out, "over by ");
+        sqlite3_str_appendall(out, set ? "under amount by " : "over by ");
         append_money(out, magnitude, p->currency);
         if (row->amount_kind == RECONCILE_AMOUNT_OVER)
             sqlite3_str_appendall(out, ", leaves a credit");
@@ -240,8 +248,10 @@ static void append_payer(sqlite3_str *out, const struct reconcile_row *row)
         if (row->name_similarity >= 0.97f)
             sqlite3_str_appendall(out, "; payer matches customer");
         else
+            /* Cut, not rounded: 0.967 shows as 0.96, below the 0.97 step. */
             sqlite3_str_appendf(out, "; payer name like customer (%.2f)",
-                                (double)row->name_similarity);
+                                floor((double)row->name_similarity * 100.0) /
+                                    100.0);
         break;
     case RECONCILE_CUSTOMER_OTHER:
         sqlite3_str_appendall(out, "; payer looks like another customer");

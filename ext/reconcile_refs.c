@@ -144,12 +144,30 @@ static int is_plausible(const struct reconcile_book *book,
 }
 
 /*
+** Returns 1 when a paid or void invoice the memo names explains those
+** words: the payer is unknown, or the invoice belongs to a customer the
+** payer matched. Someone else's paid invoice is more likely a typo.
+*/
+static int closed_explains(const struct reconcile_book *book,
+                           const struct reconcile_work *work, int invoice)
+{
+    const struct reconcile_invoice *inv = &book->invoices[invoice];
+
+    if (inv->state == RECONCILE_INVOICE_OPEN)
+        return 0;
+    return !work->payer_strong ||
+           (inv->customer >= 0 && reconcile_payer_of(work, inv->customer));
+}
+
+/*
 ** Looks up one memo key among the invoice numbers and records the
 ** matches. Sets *plausible_out to the plausible invoices it names by more
-** than their serial. Returns SQLITE_OK or SQLITE_NOMEM.
+** than their serial, and *explained_out to 1 when it names one of those or
+** a paid or void invoice that explains it (closed_explains). Returns
+** SQLITE_OK or SQLITE_NOMEM.
 */
 static int lookup_key(struct reconcile_book *book, struct reconcile_work *work,
-                      int key_index, int *plausible_out)
+                      int key_index, int *plausible_out, int *explained_out)
 {
     const struct reconcile_memo_key *k = &work->memo.keys[key_index];
     const struct reconcile_keymap *m = &book->numbers;
@@ -159,12 +177,17 @@ static int lookup_key(struct reconcile_book *book, struct reconcile_work *work,
     int p;
 
     *plausible_out = 0;
+    *explained_out = 0;
     if (entry < 0)
         return SQLITE_OK;
     for (p = m->entries[entry].first; p >= 0; p = m->postings[p].next) {
         int kind = kind_of_tag(m->postings[p].tag);
+        int invoice = m->postings[p].value;
         count[kind]++;
-        plausible[kind] += is_plausible(book, work, m->postings[p].value);
+        plausible[kind] += is_plausible(book, work, invoice);
+        if (kind != RECONCILE_REF_SERIAL &&
+            closed_explains(book, work, invoice))
+            *explained_out = 1;
     }
     if (count[RECONCILE_REF_SERIAL] > MAX_SERIAL_MATCHES) {
         if (work->weak_count < MAX_WEAK_KEYS) {
@@ -192,6 +215,8 @@ static int lookup_key(struct reconcile_book *book, struct reconcile_work *work,
     }
     *plausible_out =
         plausible[RECONCILE_REF_EXACT] + plausible[RECONCILE_REF_DIGITS];
+    if (*plausible_out > 0)
+        *explained_out = 1;
     return SQLITE_OK;
 }
 
@@ -411,41 +436,45 @@ void reconcile_apply_weak_keys(const struct reconcile_book *book,
     }
 }
 
-/* Finds every invoice the memo and the structured reference point at. */
 /*
-** Returns 1 when the words of key i overlap the words of a key that names
-** a plausible invoice exactly or by its digits.
+** Returns 1 when the words of key i overlap the words of a key that
+** explains them (see lookup_key).
 */
 static int is_explained(const struct reconcile_memo *memo,
-                        const int *exact_plausible, int i)
+                        const unsigned char *explained, int i)
 {
     const struct reconcile_memo_key *k = &memo->keys[i];
     int j;
 
     for (j = 0; j < memo->key_count; j++)
-        if (exact_plausible[j] > 0 && memo->keys[j].start < k->end &&
+        if (explained[j] && memo->keys[j].start < k->end &&
             k->start < memo->keys[j].end)
             return 1;
     return 0;
 }
 
+/* Finds every invoice the memo and the structured reference point at. */
 int reconcile_find_references(struct reconcile_book *book,
                               struct reconcile_work *work)
 {
     int exact_plausible[RECONCILE_MEMO_MAX_KEYS];
+    unsigned char explained[RECONCILE_MEMO_MAX_KEYS];
     int i;
     int rc = SQLITE_OK;
 
     for (i = 0; i < work->memo.ref_count && rc == SQLITE_OK; i++)
         rc = lookup_structured(book, work, &work->memo.refs[i]);
-    for (i = 0; i < work->memo.key_count && rc == SQLITE_OK; i++)
-        rc = lookup_key(book, work, i, &exact_plausible[i]);
+    for (i = 0; i < work->memo.key_count && rc == SQLITE_OK; i++) {
+        int explains = 0;
+        rc = lookup_key(book, work, i, &exact_plausible[i], &explains);
+        explained[i] = (unsigned char)explains;
+    }
     /* A typo can land on another invoice's number, so the neighbours of a
     ** key that names one exactly are looked up too, unless its words
-    ** already name a plausible invoice: 'F 2024' inside 'F 2024 03566'
-    ** is no typo of some 'F-2024-00001'. */
+    ** already name a plausible invoice ('F 2024' inside 'F 2024 03566' is
+    ** no typo of some 'F-2024-00001') or the payer's own paid one. */
     for (i = 0; i < work->memo.key_count && rc == SQLITE_OK; i++)
-        if (!is_explained(&work->memo, exact_plausible, i))
+        if (!is_explained(&work->memo, explained, i))
             rc = lookup_fuzzy(book, work, i, exact_plausible[i]);
     return rc;
 }

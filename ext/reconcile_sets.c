@@ -282,7 +282,8 @@ static int add_subset(struct reconcile_book *book, struct reconcile_work *work,
         return SQLITE_OK;
     if (s->solutions > 1)
         flags |= RECONCILE_ROW_AMBIGUOUS;
-    memcpy(inv, anchors, (size_t)anchor_count * sizeof(int));
+    if (anchor_count > 0)
+        memcpy(inv, anchors, (size_t)anchor_count * sizeof(int));
     for (i = 0; i < s->best_count; i++)
         inv[anchor_count + i] = s->invoice[s->best[i]];
     return add_set_row(book, work, inv, anchor_count + s->best_count, flags);

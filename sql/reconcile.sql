@@ -270,8 +270,9 @@ GROUP BY customer_id, currency;
 -- What a person must look at, one row per problem, with the amount:
 --   currency_no_invoice      unallocated payment in a currency no open
 --                            invoice has
---   no_match                 unallocated payment whose best candidate
---                            scores below plausible_score (or has none)
+--   no_match                 payment with nothing allocated whose best
+--                            candidate scores below plausible_score (or
+--                            that has none)
 --   short_payment            best candidate pays less than the invoices'
 --                            open amount; or an invoice a payment left
 --                            partly open (amount = what is still open)
@@ -286,10 +287,12 @@ CREATE VIEW IF NOT EXISTS discrepancies AS
 WITH s AS (
     SELECT * FROM reconcile_settings WHERE id = 1
 ), best AS (
+    -- A payment allocated in part shows as an overpayment below instead.
     SELECT c.payment_id, c.score, c.invoice_ids, c.amount_match,
            c.difference_cents, c.customer_id, c.currency, c.evidence
     FROM reconcile_candidates c
-    WHERE c.rank = 1
+    JOIN payments p ON p.payment_id = c.payment_id
+    WHERE c.rank = 1 AND p.allocated_cents = 0
 ), unallocated AS (
     SELECT p.*, p.amount_cents - p.allocated_cents AS open_cents,
            coalesce(nullif(upper(replace(p.payer_account, ' ', '')), ''),
@@ -316,6 +319,7 @@ FROM unallocated u
 CROSS JOIN s
 LEFT JOIN best b ON b.payment_id = u.payment_id
 WHERE u.currency IN (SELECT currency FROM open_currencies)
+  AND u.allocated_cents = 0
   AND coalesce(b.score, 0) < s.plausible_score
 UNION ALL
 SELECT CASE WHEN b.amount_match IN ('fee', 'short') THEN 'short_payment'
