@@ -65,7 +65,8 @@ struct statement_entry {
 
 /* A parsed file: its statements and all their entries, in file order. */
 struct statement_file {
-    char *path;                        /* the file name as given */
+    char *path;                        /* the file name as messages quote
+                                          it (statement_quote_path) */
     char *format;                      /* "camt.053", "mt940", "ofx", "csv":
                                           statement.c sets the requested
                                           name before the reader runs, and a
@@ -133,6 +134,12 @@ int statement_load(const char *path, const char *format, const char *options,
 ** ("camt", "ofx" or "mt940"; a static string), or NULL when the content
 ** matches none. CSV is never detected. */
 const char *statement_detect_format(const char *data, size_t size);
+
+/* Returns path as error messages quote it: whole up to 200 bytes, else
+** its first and last 96 bytes around "...", with '?' for each byte that
+** is not printable UTF-8. Caller frees with sqlite3_free(); NULL when out
+** of memory. */
+char *statement_quote_path(const char *path);
 
 /* Frees everything file owns and zeroes it. */
 void statement_file_free(struct statement_file *file);

@@ -888,10 +888,12 @@ static int camt_parse_options(struct camt_state *st, const char *options)
         else if (n == 11 && memcmp(p, "batch=entry", 11) == 0)
             st->split_batches = 0;
         else if (n > 0) {
-            *st->err_out = sqlite3_mprintf(
-                "bank_statement: unknown camt option '%.*s'; use "
-                "'batch=entry' or 'batch=split'",
-                n, p);
+            char excerpt[TEXT_EXCERPT_SIZE];
+            text_excerpt((const unsigned char *)p, n, excerpt);
+            *st->err_out =
+                sqlite3_mprintf("bank_statement: unknown camt option '%s'; use "
+                                "'batch=entry' or 'batch=split'",
+                                excerpt);
             return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
         }
         p = end ? end + 1 : NULL;

@@ -34,7 +34,8 @@
 **   and/or credit (debit amounts are negated whatever their sign),
 **   currency, account (the statement's account, from the first row),
 **   counterparty_name, counterparty_account, memo, reference
-**   (structured_ref), bank_txn_id.
+**   (structured_ref), bank_txn_id. A column has at most one of these
+**   roles: date=1,amount=1 is rejected.
 ** An amount may carry '-' or '+' in front, '-' at the end ("12,00-") or
 ** parentheses ("(12.00)") for a negative. A UTF-8 byte-order mark is
 ** skipped, and empty lines are read over.
@@ -298,11 +299,16 @@ static int csv_parse_options(struct csv_state *st, const char *options)
             int key_len = eq ? (int)(eq - item) : n;
             int value_len = eq ? n - key_len - 1 : 0;
             const char *value = eq ? csv_trim(eq + 1, &value_len) : item;
-            if (eq == NULL || !csv_option(opt, item, key_len, value, value_len))
+            if (eq == NULL ||
+                !csv_option(opt, item, key_len, value, value_len)) {
+                char excerpt[TEXT_EXCERPT_SIZE];
+                text_excerpt((const unsigned char *)item, n, excerpt);
                 return csv_fail(st,
-                                "invalid csv option '%.*s'; see the "
-                                "bank_statement csv options",
-                                n, item);
+                                "invalid csv option '%s'; the options are "
+                                "listed in the header of ext/statement_csv.c "
+                                "and in sql/REFERENCE.md",
+                                excerpt);
+            }
         }
         p = end ? end + 1 : NULL;
     }
@@ -584,6 +590,78 @@ static int csv_grouping_ok(const char *text, int n, char thousands,
     return 1;
 }
 
+/* Returns the thousands= option value that names separator c, or NULL. */
+static const char *csv_thousands_name(char c)
+{
+    switch (c) {
+    case ',':
+        return "comma";
+    case '.':
+        return "point";
+    case ' ':
+        return "space";
+    case '\'':
+        return "apostrophe";
+    default:
+        return NULL;
+    }
+}
+
+/* Returns 1 when the n bytes at text have more digits after the decimal
+** separator than digits, and the extra ones are not all zeros. */
+static int csv_has_excess_decimals(const char *text, int n, char decimal,
+                                   int digits)
+{
+    const char *mark = n > 0 ? memchr(text, decimal, (size_t)n) : NULL;
+    int count = 0;
+    int i;
+
+    if (mark == NULL)
+        return 0;
+    for (i = (int)(mark - text) + 1; i < n && text[i] >= '0' && text[i] <= '9';
+         i++)
+        if (++count > digits && text[i] != '0')
+            return 1;
+    return 0;
+}
+
+/*
+** Sets the error for an amount cell csv_amount could not read (text, n:
+** the cell without its sign). It names the likely cause: a group
+** separator while thousands= is none, or more decimals than the
+** currency's digits; otherwise the separators in use.
+*/
+static int csv_amount_error(struct csv_state *st, int column, const char *text,
+                            int n, int digits)
+{
+    const char *group = NULL;
+    char what[160];
+    int i;
+
+    for (i = 0; i < n && st->opt.thousands == 0 && group == NULL; i++)
+        if (text[i] != st->opt.decimal)
+            group = csv_thousands_name(text[i]);
+    if (group != NULL)
+        sqlite3_snprintf(sizeof(what), what,
+                         "is not an amount with decimal '%c' and no thousands "
+                         "separator; if '%c' groups digits, pass "
+                         "thousands=%s",
+                         st->opt.decimal, text[i - 1], group);
+    else if (csv_has_excess_decimals(text, n, st->opt.decimal, digits))
+        sqlite3_snprintf(sizeof(what), what,
+                         "has more decimals than the currency allows (%d); "
+                         "check the currency and the decimal= option",
+                         digits);
+    else
+        sqlite3_snprintf(
+            sizeof(what), what, "is not an amount with decimal '%c'%s%s",
+            st->opt.decimal, st->opt.thousands ? " and thousands=" : "",
+            csv_thousands_name(st->opt.thousands)
+                ? csv_thousands_name(st->opt.thousands)
+                : "");
+    return csv_bad_cell(st, column, what);
+}
+
 /*
 ** Reads an amount cell in minor units of digits digits: optional sign
 ** ('-' or '+' in front, '-' at the end, or the whole amount in
@@ -596,7 +674,7 @@ static int csv_amount(struct csv_state *st, int column, int digits,
 {
     int n;
     const char *text = csv_cell(st, column, &n);
-    char plain[64];
+    char plain[64] = ""; /* set because GCC 12 -O2 reports a read of it */
     int len = 0;
     int i;
 
@@ -619,20 +697,8 @@ static int csv_amount(struct csv_state *st, int column, int digits,
             plain[len++] = text[i];
     if (i < n ||
         !csv_grouping_ok(text, n, st->opt.thousands, st->opt.decimal) ||
-        !currency_parse_decimal(plain, len, st->opt.decimal, digits,
-                                cents_out)) {
-        char what[96];
-        sqlite3_snprintf(sizeof(what), what,
-                         "is not an amount with decimal '%c'%s%s",
-                         st->opt.decimal,
-                         st->opt.thousands ? " and thousands separator " : "",
-                         st->opt.thousands == ' '    ? "' '"
-                         : st->opt.thousands == '.'  ? "'.'"
-                         : st->opt.thousands == ','  ? "','"
-                         : st->opt.thousands == '\'' ? "'''"
-                                                     : "");
-        return csv_bad_cell(st, column, what);
-    }
+        !currency_parse_decimal(plain, len, st->opt.decimal, digits, cents_out))
+        return csv_amount_error(st, column, text, n, digits);
     return SQLITE_OK;
 }
 
@@ -741,6 +807,25 @@ static int csv_row(struct csv_state *st)
     return rc;
 }
 
+/* Rejects two roles mapped to one column (date=1,amount=1): every cell
+** has one meaning, so such a mapping is a typo. */
+static int csv_check_distinct_columns(struct csv_state *st)
+{
+    const struct csv_options *opt = &st->opt;
+    int i;
+    int k;
+
+    for (i = 0; i < CSV_N_COLUMNS; i++)
+        for (k = i + 1; k < CSV_N_COLUMNS; k++)
+            if (opt->index[i] >= 0 && opt->index[i] == opt->index[k])
+                return csv_fail(st,
+                                "csv maps column %d to both %s and %s; give "
+                                "each column at most one role",
+                                opt->index[i] + 1, csv_column_names[i],
+                                csv_column_names[k]);
+    return SQLITE_OK;
+}
+
 /* Resolves header names to indexes, and checks every index is in range. */
 static int csv_resolve_columns(struct csv_state *st)
 {
@@ -767,7 +852,7 @@ static int csv_resolve_columns(struct csv_state *st)
                             st->row_line, csv_column_names[i],
                             opt->index[i] + 1, st->n_cells);
     }
-    return SQLITE_OK;
+    return csv_check_distinct_columns(st);
 }
 
 /* Reads skip lines, the header or first row, then every row. */

@@ -26,6 +26,7 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
+#include "dates.h" /* text_excerpt, text_utf8_decode */
 #include "statement.h"
 
 /* ---------------------------------------------------------------------
@@ -302,6 +303,57 @@ static void statement_set_os_error(char **err_out, const char *what,
         sqlite3_mprintf("bank_statement: %s '%s': %s", what, path, reason);
 }
 
+/* Bytes of a path that messages quote whole; a longer one keeps its first
+** and last STATEMENT_PATH_KEEP bytes around "...". */
+#define STATEMENT_PATH_QUOTE_MAX 200
+#define STATEMENT_PATH_KEEP 96
+
+/* Appends n bytes of text to out at *len, each byte that is not printable
+** UTF-8 as '?', so the copy is never longer than the input. */
+static void statement_append_printable(const unsigned char *text, int n,
+                                       char *out, int *len)
+{
+    int i = 0;
+
+    while (i < n) {
+        int code_point = 0;
+        int step = text_utf8_decode(text + i, n - i, &code_point);
+
+        if (step == 0 || code_point < 0x20 ||
+            (code_point >= 0x7F && code_point < 0xA0)) {
+            out[(*len)++] = '?';
+            i++;
+            continue;
+        }
+        memcpy(out + *len, text + i, (size_t)step);
+        *len += step;
+        i += step;
+    }
+}
+
+char *statement_quote_path(const char *path)
+{
+    const unsigned char *text = (const unsigned char *)path;
+    size_t n = strlen(path);
+    char *out = sqlite3_malloc64(STATEMENT_PATH_QUOTE_MAX + 1);
+    int len = 0;
+
+    if (out == NULL)
+        return NULL;
+    if (n <= STATEMENT_PATH_QUOTE_MAX) {
+        statement_append_printable(text, (int)n, out, &len);
+    } else {
+        /* A character cut at either seam shows as '?'. */
+        statement_append_printable(text, STATEMENT_PATH_KEEP, out, &len);
+        memcpy(out + len, "...", 3);
+        len += 3;
+        statement_append_printable(text + n - STATEMENT_PATH_KEEP,
+                                   STATEMENT_PATH_KEEP, out, &len);
+    }
+    out[len] = '\0';
+    return out;
+}
+
 /* Returns the message for a file over STATEMENT_MAX_FILE_BYTES. */
 static char *statement_too_large(const char *path)
 {
@@ -351,33 +403,35 @@ static int statement_read_fd(int fd, const char *path, size_t size,
 }
 
 /*
-** Reads the file at path into *data_out (see statement_read_fd). Only a
+** Reads the file at path into *data_out (see statement_read_fd); messages
+** quote it as quoted (statement_quote_path). Only a
 ** regular file is read: a FIFO or a device would block or never end, and
 ** O_NONBLOCK keeps open() itself from waiting for a FIFO's writer. The
 ** size from fstat rejects a large file before any byte is read.
 */
-static int statement_read_file(const char *path, char **data_out,
-                               size_t *size_out, char **err_out)
+static int statement_read_file(const char *path, const char *quoted,
+                               char **data_out, size_t *size_out,
+                               char **err_out)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     int rc = SQLITE_ERROR;
 
     if (fd < 0) {
-        statement_set_os_error(err_out, "cannot open", path, errno);
+        statement_set_os_error(err_out, "cannot open", quoted, errno);
         return SQLITE_ERROR;
     }
     if (fstat(fd, &st) != 0)
-        statement_set_os_error(err_out, "cannot read", path, errno);
+        statement_set_os_error(err_out, "cannot read", quoted, errno);
     else if (!S_ISREG(st.st_mode))
         *err_out = sqlite3_mprintf("bank_statement: '%s' is not a regular "
                                    "file; pass a statement file",
-                                   path);
+                                   quoted);
     else if (st.st_size > STATEMENT_MAX_FILE_BYTES)
-        *err_out = statement_too_large(path);
+        *err_out = statement_too_large(quoted);
     else
-        rc = statement_read_fd(fd, path, (size_t)st.st_size, data_out, size_out,
-                               err_out);
+        rc = statement_read_fd(fd, quoted, (size_t)st.st_size, data_out,
+                               size_out, err_out);
     close(fd);
     return rc;
 }
@@ -391,13 +445,17 @@ static int statement_choose_format(const char *path, const char *format_arg,
     int index;
 
     if (format_arg != NULL) {
+        char excerpt[TEXT_EXCERPT_SIZE];
         index = statement_format_find(format_arg);
-        if (index < 0)
-            *err_out = sqlite3_mprintf(
-                "bank_statement: unknown format '%s'; use one of camt.053, "
-                "camt.054, camt, mt940, mt942, ofx, csv",
-                format_arg);
-        return index;
+        if (index >= 0)
+            return index;
+        text_excerpt((const unsigned char *)format_arg, (int)strlen(format_arg),
+                     excerpt);
+        *err_out = sqlite3_mprintf(
+            "bank_statement: unknown format '%s'; use one of camt.053, "
+            "camt.054, camt, mt940, mt942, ofx, csv",
+            excerpt);
+        return -1;
     }
     if (size == 0) {
         *err_out = sqlite3_mprintf("bank_statement: '%s' is empty", path);
@@ -416,31 +474,39 @@ int statement_load(const char *path, const char *format_arg,
                    const char *options, struct statement_file *file,
                    char **err_out)
 {
+    char *quoted = statement_quote_path(path);
     char *data = NULL;
     size_t size = 0;
     int index;
-    int rc = statement_read_file(path, &data, &size, err_out);
+    int rc;
 
-    if (rc != SQLITE_OK)
+    if (quoted == NULL)
+        return SQLITE_NOMEM;
+    rc = statement_read_file(path, quoted, &data, &size, err_out);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(quoted);
         return rc;
-    index = statement_choose_format(path, format_arg, data, size, err_out);
+    }
+    index = statement_choose_format(quoted, format_arg, data, size, err_out);
     if (index < 0) {
+        sqlite3_free(quoted);
         sqlite3_free(data);
         return SQLITE_ERROR;
     }
-    file->path = statement_strdup(path, -1);
+    file->path = quoted; /* owned by file from here */
     file->format = statement_strdup(statement_formats[index].name, -1);
     if (file->path == NULL || file->format == NULL)
         rc = SQLITE_NOMEM;
     else
         rc = statement_formats[index].read(file, data, size, options, err_out);
     sqlite3_free(data);
-    if (rc != SQLITE_OK) {
+    if (rc == SQLITE_ERROR && *err_out == NULL)
+        *err_out = sqlite3_mprintf(
+            "bank_statement: '%s': the %s reader failed without a reason",
+            file->path, statement_formats[index].name);
+    /* file->path (quoted) is freed here, so the message above comes
+    ** first. */
+    if (rc != SQLITE_OK)
         statement_file_free(file);
-        if (rc == SQLITE_ERROR && *err_out == NULL)
-            *err_out = sqlite3_mprintf(
-                "bank_statement: '%s': the %s reader failed without a reason",
-                path, statement_formats[index].name);
-    }
     return rc;
 }

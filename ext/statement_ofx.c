@@ -1084,9 +1084,12 @@ int statement_read_ofx(struct statement_file *file, const char *data,
     while (options != NULL && ofx_is_space(*options))
         options++;
     if (options != NULL && *options != '\0') {
+        char excerpt[TEXT_EXCERPT_SIZE];
+        text_excerpt((const unsigned char *)options, (int)strlen(options),
+                     excerpt);
         *err_out = sqlite3_mprintf("bank_statement: ofx takes no options, "
-                                   "got '%s'",
-                                   options);
+                                   "got '%s'; pass NULL",
+                                   excerpt);
         return *err_out ? SQLITE_ERROR : SQLITE_NOMEM;
     }
     memset(&st, 0, sizeof(st));

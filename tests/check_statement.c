@@ -1088,7 +1088,8 @@ START_TEST(test_bank_statement_ofx_structure_errors)
                       "reference",
                       __LINE__);
     expect_read_error(db, "'" OFX_DIR "checking.ofx', 'ofx', 'x=1'",
-                      "bank_statement: ofx takes no options, got 'x=1'",
+                      "bank_statement: ofx takes no options, got 'x=1'; "
+                      "pass NULL",
                       __LINE__);
     sqlite3_close(db);
 }
@@ -1136,6 +1137,52 @@ START_TEST(test_bank_statement_not_regular_file)
                       __LINE__);
     expect_read_error(db, "'/dev/zero', 'csv'",
                       "bank_statement: '/dev/zero' is not a regular file",
+                      __LINE__);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Arguments that messages quote are cut: a 305-byte path keeps its first
+** and last 96 bytes around "..." (statement_quote_path), and a format or
+** option keeps text_excerpt's 60 bytes and "...". A 1 MB option used to
+** be copied whole into the message.
+*/
+START_TEST(test_bank_statement_long_arguments_cut)
+{
+    sqlite3 *db = harness_open();
+    char path[320];
+    char expected[256];
+    char *args;
+    size_t n;
+
+    memset(path, 'a', sizeof(path));
+    memcpy(path, "/tmp/", 5);
+    path[305] = '\0';
+    n = strlen(path);
+    snprintf(expected, sizeof(expected),
+             "bank_statement: cannot open '%.96s...%s': File name too long",
+             path, path + n - 96);
+    args = sqlite3_mprintf("%Q", path);
+    expect_read_error(db, args, expected, __LINE__);
+    sqlite3_free(args);
+    expect_read_error(db,
+                      "'" OFX_DIR "checking.ofx', printf('%.*c', 1000000, 'f')",
+                      "bank_statement: unknown format 'ffffffffffffffffffffff"
+                      "ffffffffffffffffffffffffffffffffffffff...'; use one of",
+                      __LINE__);
+    expect_read_error(db,
+                      "'" OFX_DIR "checking.ofx', 'ofx', "
+                      "printf('%.*c', 1000000, 'o')",
+                      "bank_statement: ofx takes no options, got "
+                      "'oooooooooooooooooooooooooooooooooooooooooooooooooooooo"
+                      "oooooo...'; pass NULL",
+                      __LINE__);
+    expect_read_error(db,
+                      "'" CAMT_DIR "camt054.v8.xml', NULL, "
+                      "'batch=' || printf('%.*c', 1000000, 's')",
+                      "bank_statement: unknown camt option 'batch=ssssssssss"
+                      "ssssssssssssssssssssssssssssssssssssssssssss...'",
                       __LINE__);
     sqlite3_close(db);
 }
@@ -1486,6 +1533,7 @@ Suite *statement_suite(void)
     tcase_add_test(sql, test_bank_statement_missing_file);
     tcase_add_test(sql, test_bank_statement_not_regular_file);
     tcase_add_test(sql, test_bank_statement_bad_arguments);
+    tcase_add_test(sql, test_bank_statement_long_arguments_cut);
     tcase_add_test(sql, test_bank_statement_detection);
     tcase_add_test(sql, test_bank_statement_file_too_large);
     tcase_add_test(sql, test_bank_statement_hidden_columns);

@@ -29,9 +29,9 @@ static const char *csv_scratch(const char *content, size_t size)
     return path;
 }
 
-/* Runs sql_format (one %s: the scratch path; a second %s: options) on a
-** scratch file of content and checks its rows or, with is_error set,
-** that its error contains expected. */
+/* Runs SELECT columns FROM bank_statement on a scratch file of content
+** with options. It checks the rows, or with is_error set, that the error
+** contains expected. */
 static void csv_expect(const char *content, size_t size, const char *options,
                        const char *columns, const char *expected, int is_error)
 {
@@ -257,7 +257,7 @@ START_TEST(test_bank_statement_csv_amount_errors)
     CSV_EXPECT_ERROR("date,amount\n2013-01-01,\"1,00.00\"\n",
                      "date=1,amount=2,thousands=comma,currency=USD",
                      "line 2, column 2 (amount): '1,00.00' is not an amount "
-                     "with decimal '.' and thousands separator ','");
+                     "with decimal '.' and thousands=comma");
     CSV_EXPECT_ERROR("date,amount\n2013-01-01,\",100.00\"\n",
                      "date=1,amount=2,thousands=comma,currency=USD",
                      "line 2, column 2 (amount): ',100.00' is not an amount");
@@ -266,10 +266,13 @@ START_TEST(test_bank_statement_csv_amount_errors)
                      "line 2, column 2 (amount): '(-5.00)' is not an amount");
     CSV_EXPECT_ERROR("date,amount\n2013-01-01,1.005\n",
                      "date=1,amount=2,currency=EUR",
-                     "line 2, column 2 (amount): '1.005' is not an amount");
+                     "line 2, column 2 (amount): '1.005' has more decimals "
+                     "than the currency allows (2); check the currency and "
+                     "the decimal= option");
     CSV_EXPECT_ERROR("date,amount\n2013-01-01,1.5\n",
                      "date=1,amount=2,currency=JPY",
-                     "line 2, column 2 (amount): '1.5' is not an amount");
+                     "line 2, column 2 (amount): '1.5' has more decimals "
+                     "than the currency allows (0)");
     CSV_EXPECT_ERROR("date,amount\n2013-01-01,\n",
                      "date=1,amount=2,currency=EUR",
                      "line 2, column 2 (amount): '' is empty");
@@ -281,6 +284,46 @@ START_TEST(test_bank_statement_csv_amount_errors)
 END_TEST
 
 /* Currency cells: an invalid code, and an empty cell without currency=. */
+/*
+** Messages that name the likely cause. "1,234.00" with thousands= left at
+** none failed as "not an amount"; the ',' is a group separator, so the
+** message names thousands=comma (and '.' names thousands=point when the
+** decimal is a comma). 1.005 has 3 decimals and EUR 2 (ISO 4217), and
+** 1.000 passes because the extra digit is a zero.
+*/
+START_TEST(test_bank_statement_csv_amount_error_hints)
+{
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,\"1,234.00\"\n",
+                     "date=1,amount=2,currency=USD",
+                     "line 2, column 2 (amount): '1,234.00' is not an amount "
+                     "with decimal '.' and no thousands separator; if ',' "
+                     "groups digits, pass thousands=comma");
+    CSV_EXPECT_ERROR("date;amount\n2013-01-01;1.234,00\n",
+                     "delimiter=semicolon,decimal=comma,date=1,amount=2,"
+                     "currency=EUR",
+                     "if '.' groups digits, pass thousands=point");
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,1.005\n",
+                     "date=1,amount=2,currency=EUR",
+                     "'1.005' has more decimals than the currency allows (2)");
+    CSV_EXPECT("date,amount\n2013-01-01,1.000\n",
+               "date=1,amount=2,currency=EUR", "amount_cents", "100");
+}
+END_TEST
+
+/* Two roles on one column is a typo, by index or by header name; the
+** message names the column and both roles. */
+START_TEST(test_bank_statement_csv_column_mapped_twice)
+{
+    CSV_EXPECT_ERROR("date,amount\n2013-01-01,1.00\n",
+                     "date=1,amount=1,currency=EUR",
+                     "csv maps column 1 to both date and amount; give each "
+                     "column at most one role");
+    CSV_EXPECT_ERROR("date,amount,memo\n2013-01-01,1.00,x\n",
+                     "date=date,amount=2,memo=Amount,currency=EUR",
+                     "csv maps column 2 to both amount and memo");
+}
+END_TEST
+
 START_TEST(test_bank_statement_csv_currency_errors)
 {
     CSV_EXPECT_ERROR("date,amount,ccy\n2013-01-01,1.00,EURO\n",
@@ -380,9 +423,14 @@ START_TEST(test_bank_statement_csv_option_errors)
                      "currency=EUR",
                      "csv decimal and thousands separators are the same");
     CSV_EXPECT_ERROR("date,amount\n", "date=1,amount=2,colour=red",
-                     "invalid csv option 'colour=red'");
-    CSV_EXPECT_ERROR("date,amount\n", "date=1,amount=2,currency=EUR,skip=x",
-                     "invalid csv option 'skip=x'");
+                     "invalid csv option 'colour=red'; the options are "
+                     "listed in the header of ext/statement_csv.c and in "
+                     "sql/REFERENCE.md");
+    /* A long option is cut to text_excerpt's 60 bytes and "...". */
+    CSV_EXPECT_ERROR(
+        "date,amount\n",
+        "date=1,amount=2,currency=EUR,colour=1234567890123456789012345678901234567890123456789012345678901234567890",
+        "invalid csv option 'colour=12345678901234567890123456789012345678901234567890123...'");
 }
 END_TEST
 
@@ -399,6 +447,8 @@ Suite *statement_csv_suite(void)
     tcase_add_test(tc, test_bank_statement_csv_index_columns);
     tcase_add_test(tc, test_bank_statement_csv_amount_signs);
     tcase_add_test(tc, test_bank_statement_csv_amount_errors);
+    tcase_add_test(tc, test_bank_statement_csv_amount_error_hints);
+    tcase_add_test(tc, test_bank_statement_csv_column_mapped_twice);
     tcase_add_test(tc, test_bank_statement_csv_currency_errors);
     tcase_add_test(tc, test_bank_statement_csv_date_errors);
     tcase_add_test(tc, test_bank_statement_csv_quoting);
