@@ -22,7 +22,8 @@
 **
 ** Field mapping:
 **   :20:             statement_id
-**   :25:             account, as written (IBAN, or BLZ/account)
+**   :25:             account, as written (IBAN, or BLZ/account); one
+**                    line, else the field is an error
 **   :60F: :60M:      opening balance and the statement currency
 **   :62F: :62M:      closing balance. A closing balance in another
 **                    currency is left out and named in the warning.
@@ -41,13 +42,15 @@
 **                    narrative, one line each (old Rabobank layout). A
 **                    :86: anywhere else describes the statement and is
 **                    not read.
-**   bank_txn_id      the bank reference after //, else the customer
-**                    reference unless it is NONREF
-**   counterparty     when the :86: names none: text after a customer
-**                    reference padded to 16 characters is the name (old
-**                    Rabobank layout), and a customer reference shaped
-**                    like an IBAN is the account, with the supplementary
-**                    details as the name (ASN Bank)
+**   bank_txn_id      the bank reference after //, never the customer
+**                    reference, which repeats across statements
+**   customer ref.    when the :86: does not say otherwise: the
+**                    end_to_end_id and structured_ref, unless it is
+**                    NONREF. Padded to 16 characters and followed by
+**                    text (old Rabobank layout), it is the counterparty
+**                    account and the text the name. Shaped like an IBAN
+**                    (ASN Bank), it is the counterparty account and the
+**                    supplementary details are the name.
 **   :13D: :34F: :90D: :90C:  MT942 fields: a statement with :13D: or
 **                    :34F:, or a file read with format 'mt942', is an
 **                    interim report whose entries are 'pending'.
@@ -351,6 +354,30 @@ static void mt940_currency_from_account(struct mt940_state *st,
     }
 }
 
+/* Reads :25:, which must be one line: more lines are text that lost its
+** own tag (a :86: written as :25:). SWIFT allows 35 characters, but
+** longer accounts are read as written, because test files carry them. */
+static int mt940_account(struct mt940_state *st)
+{
+    struct statement_info *info = mt940_statement(st);
+    char excerpt[TEXT_EXCERPT_SIZE];
+    int rc;
+
+    if (info == NULL)
+        return SQLITE_NOMEM;
+    if (memchr(st->field, '\n', (size_t)st->field_len) != NULL) {
+        text_excerpt((const unsigned char *)st->field, st->field_len, excerpt);
+        return mt940_fail(st, st->field_line,
+                          ":25: account '%s' spans several lines; an "
+                          "account is one line, so check the tag of this "
+                          "field",
+                          excerpt);
+    }
+    rc = mt940_set_text(&info->account, st->field, st->field_len);
+    mt940_currency_from_account(st, info->account);
+    return rc;
+}
+
 /* Reads :34F: (MT942 floor limit): its currency is the statement's. */
 static int mt940_floor_limit(struct mt940_state *st)
 {
@@ -451,6 +478,9 @@ static void mt940_split_customer(const char *text, int start, int n,
         refs->overflow_start = start + MT940_CUSTOMER_REF_WIDTH;
         refs->overflow_len = n - MT940_CUSTOMER_REF_WIDTH;
     }
+    while (refs->customer_len > 0 &&
+           text[start + refs->customer_len - 1] == ' ')
+        refs->customer_len--;
 }
 
 /* Splits the rest of a :61: after the amount: transaction type, customer
@@ -487,47 +517,59 @@ static int mt940_line_refs(struct mt940_state *st, int p,
     return SQLITE_OK;
 }
 
-/* Fills bank_txn_id: the bank reference, else the customer reference
-** unless it is NONREF. */
-static int mt940_set_txn_id(struct mt940_state *st, struct statement_entry *e,
-                            const struct mt940_line_refs *refs)
+/* Returns 1 when the customer reference names no reference: empty,
+** NONREF, or a SEPA key without its value ("KREF+"). */
+static int mt940_is_no_reference(const char *text, int n)
 {
+    return n == 0 || (n >= 6 && memcmp(text, "NONREF", 6) == 0) ||
+           text[n - 1] == '+';
+}
+
+/*
+** Fills bank_txn_id and the counterparty and reference fields that the
+** :61: itself gives. A :86: narrative may replace all but bank_txn_id.
+**   - bank_txn_id is the bank reference after //. The customer reference
+**     is never used there, because it repeats across statements (a
+**     payer's account or a reused reference), and the import takes a
+**     repeated bank_txn_id for a duplicate payment.
+**   - The Rabobank overflow is the name, and the customer reference
+**     before it is the counterparty account.
+**   - A customer reference shaped like an IBAN (ASN Bank) is the
+**     counterparty account, and the supplementary details are the name.
+**   - Any other customer reference is the end-to-end id and the
+**     structured_ref, as the SWIFT mapping of camt.053 to MT940 writes
+**     the EndToEndId there.
+*/
+static int mt940_set_line_references(struct mt940_state *st,
+                                     struct statement_entry *e,
+                                     const struct mt940_line_refs *refs)
+{
+    const char *customer = st->field + refs->customer_start;
+    int n = refs->customer_len;
+    int no_reference = mt940_is_no_reference(customer, n);
     int rc = SQLITE_OK;
 
     if (refs->bank_len > 0)
         rc = mt940_set_text(&e->bank_txn_id, st->field + refs->bank_start,
                             refs->bank_len);
-    if (rc == SQLITE_OK && e->bank_txn_id == NULL &&
-        !(refs->customer_len >= 6 &&
-          memcmp(st->field + refs->customer_start, "NONREF", 6) == 0))
-        rc = mt940_set_text(&e->bank_txn_id, st->field + refs->customer_start,
-                            refs->customer_len);
-    return rc;
-}
-
-/*
-** Fills the counterparty that the :61: itself names, which a :86:
-** narrative may replace. The Rabobank overflow is the name. A customer
-** reference with the shape of an IBAN (ASN Bank) is the counterparty
-** account, and the supplementary details are the name.
-*/
-static int mt940_set_line_counterparty(struct mt940_state *st,
-                                       struct statement_entry *e,
-                                       const struct mt940_line_refs *refs)
-{
-    const char *text = st->field;
-    int rc = SQLITE_OK;
-
-    if (refs->overflow_len > 0)
-        return mt940_set_text(&e->counterparty_name,
-                              text + refs->overflow_start, refs->overflow_len);
-    if (refs->bank_len == 0 &&
-        mt940_is_iban(text + refs->customer_start, refs->customer_len)) {
-        rc = mt940_set_text(&e->counterparty_account,
-                            text + refs->customer_start, refs->customer_len);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (refs->overflow_len > 0) {
+        rc = mt940_set_text(&e->counterparty_name,
+                            st->field + refs->overflow_start,
+                            refs->overflow_len);
+        if (rc == SQLITE_OK && !no_reference)
+            rc = mt940_set_text(&e->counterparty_account, customer, n);
+    } else if (refs->bank_len == 0 && mt940_is_iban(customer, n)) {
+        rc = mt940_set_text(&e->counterparty_account, customer, n);
         if (rc == SQLITE_OK && refs->details_len > 0)
             rc = mt940_set_text(&e->counterparty_name,
-                                text + refs->details_start, refs->details_len);
+                                st->field + refs->details_start,
+                                refs->details_len);
+    } else if (!no_reference) {
+        rc = mt940_set_text(&e->end_to_end_id, customer, n);
+        if (rc == SQLITE_OK)
+            rc = mt940_set_text(&e->structured_ref, customer, n);
     }
     return rc;
 }
@@ -618,9 +660,7 @@ static int mt940_statement_line(struct mt940_state *st)
     if (rc == SQLITE_OK)
         rc = mt940_line_refs(st, pos, &refs);
     if (rc == SQLITE_OK)
-        rc = mt940_set_txn_id(st, e, &refs);
-    if (rc == SQLITE_OK)
-        rc = mt940_set_line_counterparty(st, e, &refs);
+        rc = mt940_set_line_references(st, e, &refs);
     return rc;
 }
 
@@ -697,11 +737,7 @@ static int mt940_dispatch(struct mt940_state *st)
             rc = mt940_set_text(&mt940_statement(st)->statement_id, st->field,
                                 st->field_len);
     } else if (strcmp(tag, "25") == 0) {
-        struct statement_info *info = mt940_statement(st);
-        if (info == NULL)
-            return SQLITE_NOMEM;
-        rc = mt940_set_text(&info->account, st->field, st->field_len);
-        mt940_currency_from_account(st, info->account);
+        rc = mt940_account(st);
     } else if (mt940_tag_in(tag, opening) || mt940_tag_in(tag, closing)) {
         rc = mt940_balance(st, mt940_tag_in(tag, opening));
     } else if (strcmp(tag, "34F") == 0) {
