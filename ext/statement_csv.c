@@ -789,9 +789,10 @@ static int csv_row(struct csv_state *st)
         rc = csv_row_amount(st, currency_minor_digits(code), &e->amount_cents);
     if (rc != SQLITE_OK)
         return rc;
-    e->currency = statement_strdup(code, 3);
+    if (statement_entry_set_currency(st->file, e, code, 3) != SQLITE_OK)
+        return SQLITE_NOMEM;
     e->origin = sqlite3_mprintf("line %d", st->row_line);
-    if (e->currency == NULL || e->origin == NULL)
+    if (e->origin == NULL)
         return SQLITE_NOMEM;
     rc = csv_text(st, CSV_NAME, &e->counterparty_name);
     if (rc == SQLITE_OK)

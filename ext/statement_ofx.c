@@ -665,7 +665,7 @@ static int ofx_emit_trn(struct ofx_state *st)
     e->booking_date = booking;
     e->value_date = value;
     e->amount_cents = cents;
-    e->currency = statement_strdup(currency, -1);
+    rc = statement_entry_set_currency(st->file, e, currency, -1);
     e->origin =
         sqlite3_mprintf("%s/STMTTRN[%d]", st->statement_path, st->n_trn);
     ofx_take(trn->name.text ? &trn->name : &trn->payee, &e->counterparty_name);
@@ -673,7 +673,7 @@ static int ofx_emit_trn(struct ofx_state *st)
     ofx_take(&trn->memo, &e->memo);
     ofx_take(&trn->fitid, &e->bank_txn_id);
     ofx_trn_clear(trn);
-    return e->currency && e->origin ? SQLITE_OK : SQLITE_NOMEM;
+    return rc == SQLITE_OK && e->origin ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 /* Sets the statement's closing balance from the LEDGERBAL that just

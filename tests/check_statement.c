@@ -1460,6 +1460,40 @@ START_TEST(test_statement_read_camt_buffer)
 }
 END_TEST
 
+/* Entries in the currency of the entry before them borrow its string, so
+** it is stored once; statement_file_free frees it once (ASan reports a
+** double free otherwise), and a new code gets its own copy. */
+START_TEST(test_statement_entry_set_currency_shares)
+{
+    struct statement_file file;
+    struct statement_entry *first;
+    struct statement_entry *second;
+    struct statement_entry *third;
+
+    memset(&file, 0, sizeof(file));
+    first = statement_add_entry(&file);
+    ck_assert_ptr_nonnull(first);
+    ck_assert_int_eq(statement_entry_set_currency(&file, first, "EUR", -1),
+                     SQLITE_OK);
+    ck_assert_int_eq(first->currency_borrowed, 0);
+    second = statement_add_entry(&file);
+    ck_assert_ptr_nonnull(second);
+    ck_assert_int_eq(statement_entry_set_currency(&file, second, "EURO", 3),
+                     SQLITE_OK);
+    ck_assert_int_eq(second->currency_borrowed, 1);
+    ck_assert_ptr_eq(second->currency, file.entries[0].currency);
+    third = statement_add_entry(&file);
+    ck_assert_ptr_nonnull(third);
+    ck_assert_int_eq(statement_entry_set_currency(&file, third, "USD", 3),
+                     SQLITE_OK);
+    ck_assert_int_eq(third->currency_borrowed, 0);
+    ck_assert_str_eq(third->currency, "USD");
+    ck_assert_str_eq(file.entries[1].currency, "EUR");
+    statement_file_free(&file);
+    ck_assert_int_eq(file.n_entries, 0);
+}
+END_TEST
+
 /* The OFX reader on a buffer with no terminating NUL: the text ends right
 ** after </OFX>, and nothing past it may be read. */
 START_TEST(test_statement_read_ofx_unterminated_buffer)
@@ -1543,6 +1577,7 @@ Suite *statement_suite(void)
     suite_add_tcase(s, sql);
 
     tcase_add_test(core, test_statement_add_entry_helpers);
+    tcase_add_test(core, test_statement_entry_set_currency_shares);
     tcase_add_test(core, test_statement_detect_format_markers);
     tcase_add_test(core, test_statement_read_camt_buffer);
     tcase_add_test(core, test_statement_read_ofx_unterminated_buffer);
