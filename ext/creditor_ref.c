@@ -40,7 +40,7 @@ SQLITE_EXTENSION_INIT3
 #include "creditor_ref.h"
 #include "dates.h"
 
-/* Longest input looked at, in bytes; see LIMITS. */
+/* Maximum bytes of input read (see LIMITS). */
 #define CREDITOR_REF_MAX_INPUT 64
 
 /* Characters of a reference after spaces are dropped: RF is at most 25. */

@@ -17,10 +17,10 @@
 ** Spaces inside a reference are ignored, as banks print them in groups.
 */
 
-/* Most letters or digits in an ISO 11649 payload. */
+/* Maximum letters or digits of an ISO 11649 payload. */
 #define CREDITOR_REF_RF_MAX_PAYLOAD 21
 
-/* Most digits in a Finnish reference, check digit included. */
+/* Maximum digits of a Finnish reference, check digit included. */
 #define CREDITOR_REF_FI_MAX_DIGITS 20
 
 /* Room for any payload plus a terminator. */

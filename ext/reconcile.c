@@ -47,8 +47,8 @@
 **     in the main schema only.
 **   - When two payments would take more of an invoice than it has open,
 **     only the earlier one (received date, then payment_id) keeps auto,
-**     and only in a query that scores both: WHERE payment_id = ? sees one
-**     payment, so its auto can be 1 where the full table says 0. The
+**     and only in a query that scores both. WHERE payment_id = ? scores
+**     one payment, so its auto can be 1 where the full table has 0. The
 **     apply statement of sql/reconcile.sql reads the full table.
 **   - A statement that writes invoices or allocations and reads this
 **     table again for another payment (a join) sees the invoices as they
@@ -632,7 +632,7 @@ static int score_statement(reconcile_vtab *vtab, reconcile_cursor *cursor)
 /*
 ** Returns the day from which paid and void invoices are loaded: the oldest
 ** received date of the unallocated payments less closed_lookback_days, so
-** that one book serves every payment a statement asks for; 1 << 30 (no
+** that one book serves every payment of a statement. Returns 1 << 30 (no
 ** paid or void invoice) when no payment is unallocated.
 */
 static int lookback_day(reconcile_vtab *vtab, reconcile_cursor *cursor,

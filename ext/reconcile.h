@@ -26,7 +26,7 @@ struct reconcile_settings {
     double fee_pct;              /* percent part of the fee tolerance */
     int max_rank;                /* candidates listed per payment: 5 */
     int subset_max_invoices;     /* open invoices a subset draws on */
-    int subset_max_size;         /* most invoices in one subset: 8 */
+    int subset_max_size;         /* maximum invoices a subset: 8 */
     int closed_lookback_days;    /* paid/void invoices kept for refs */
     int duplicate_days;          /* window of a probable duplicate: 5 */
 };
@@ -85,7 +85,7 @@ struct reconcile_memo_ref {
     unsigned char from_memo; /* 1: memo, 0: structured_ref column */
 };
 
-/* What a memo offers: keys to look up and the words set aside. */
+/* The keys a memo offers for lookup, and its count of words set aside. */
 struct reconcile_memo {
     struct reconcile_memo_key keys[RECONCILE_MEMO_MAX_KEYS];
     int key_count;
@@ -197,14 +197,14 @@ void reconcile_keymap_free(struct reconcile_keymap *map);
 
 /* ---- The book: what one run reads from the database (reconcile_book.c) */
 
-/* How an invoice stands. */
+/* State of an invoice. */
 enum reconcile_invoice_state {
     RECONCILE_INVOICE_OPEN,   /* issued and not fully allocated */
     RECONCILE_INVOICE_CLOSED, /* paid in full */
     RECONCILE_INVOICE_VOID
 };
 
-/* Which key of an invoice number a posting in the key map is. */
+/* Kind of invoice-number key a posting of the key map is. */
 enum reconcile_key_tag {
     RECONCILE_KEY_RAW,        /* letters and digits as printed: F20240042 */
     RECONCILE_KEY_NORM,       /* ref_normalize: F202442 */
@@ -213,7 +213,7 @@ enum reconcile_key_tag {
     RECONCILE_KEY_SERIAL      /* the last digit run: 42 */
 };
 
-/* An invoice as the engine sees it. Text lives in the book's arena. */
+/* An invoice, as the engine reads it. Its text is in the book's arena. */
 struct reconcile_invoice {
     sqlite3_int64 invoice_id;
     sqlite3_int64 open_cents; /* total - allocated; 0 unless open */
@@ -291,7 +291,7 @@ int reconcile_book_load(struct reconcile_book *book,
                         const struct reconcile_statements *stmts,
                         const char *lookback_date, char **err_out);
 
-/* Frees everything the book holds and leaves it empty. */
+/* Frees the book's memory and leaves it empty. */
 void reconcile_book_free(struct reconcile_book *book);
 
 /*
@@ -340,7 +340,7 @@ struct reconcile_payment {
 #define RECONCILE_DECIDED_REJECT 1 /* rejected a candidate: no auto */
 #define RECONCILE_DECIDED_UNDO 2   /* undid an automatic allocation */
 
-/* How a reference in the memo points at an invoice; stronger is larger. */
+/* Kind of reference match between memo and invoice, weakest first. */
 enum reconcile_ref_kind {
     RECONCILE_REF_NONE,
     RECONCILE_REF_SERIAL, /* only the last digit run of the number */
@@ -351,7 +351,7 @@ enum reconcile_ref_kind {
     RECONCILE_REF_STRUCTURED          /* a valid creditor reference */
 };
 
-/* How the amount compares with what the candidate leaves open. */
+/* Amount paid against the candidate's open amount. */
 enum reconcile_amount_kind {
     RECONCILE_AMOUNT_EQUAL,
     RECONCILE_AMOUNT_FEE,      /* short by at most the fee tolerance */
@@ -360,7 +360,7 @@ enum reconcile_amount_kind {
     RECONCILE_AMOUNT_OVER      /* leaves a credit */
 };
 
-/* How the payer relates to the candidate's customer. */
+/* Relation of the payer to the candidate's customer, weakest first. */
 enum reconcile_customer_kind {
     RECONCILE_CUSTOMER_NONE,  /* nothing known about the payer */
     RECONCILE_CUSTOMER_OTHER, /* the payer looks like another customer */

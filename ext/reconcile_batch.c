@@ -2,8 +2,8 @@
 ** Whole-statement passes of reconcile_candidates. A full scan first scores
 ** every payment on its own. Then:
 **   - claims: the auto rows take their invoices in the order the money
-**     came in (received date, then payment_id); a row that would take more
-**     than an earlier claim left open loses auto;
+**     came in (received date, then payment_id). A row that would take more
+**     than an earlier claim left open loses auto.
 **   - re-reading: invoices the claims take in full count as paid, those
 **     taken in part keep the rest open, and each payment without an auto
 **     row is scored again against what is left, as a clerk who has

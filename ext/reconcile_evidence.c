@@ -31,7 +31,7 @@ SQLITE_EXTENSION_INIT3
 #include "currency.h"
 #include "reconcile.h"
 
-/* Longest quote of memo text in the evidence, in bytes. */
+/* Maximum bytes of memo text quoted in the evidence. */
 #define QUOTE_MAX 40
 
 const char *reconcile_amount_label(int kind)
@@ -184,8 +184,8 @@ static void append_refs(sqlite3_str *out, const struct reconcile_book *book,
 /*
 ** Appends the amount evidence: "amount equal", "amount 10.00 short, within
 ** fee tolerance", "partial: pays 400.00 of 1000.00", "amount over by
-** 100.00, leaves a credit"; a set says "sum of 3 invoices" instead of
-** "amount".
+** 100.00, leaves a credit". A set has "sum of 3 invoices" in
+** place of "amount".
 */
 static void append_amount(sqlite3_str *out,
                           const struct reconcile_result *result,

@@ -44,7 +44,7 @@ SQLITE_EXTENSION_INIT3
 /* Most words looked at in one memo. */
 #define MEMO_MAX_WORDS 128
 
-/* Why a word is set aside. */
+/* Shape of a word: plain, or set aside and why. */
 enum word_shape {
     WORD_PLAIN,
     WORD_SKIPPED,   /* IBAN, account, date or amount */
@@ -442,8 +442,9 @@ static void add_ref(struct reconcile_memo *memo, const struct creditor_ref *ref,
 
 /*
 ** Reads an RF reference starting at word i: the word itself, or a 4-byte
-** 'RFnn' followed by groups of up to 4. The longest grouping with valid
-** check digits wins; with none valid, the longest one is kept as invalid.
+** 'RFnn' followed by groups of up to 4. Of the groupings with valid check
+** digits the one with the most groups wins. With none valid, the one with
+** the most groups is kept as invalid.
 */
 static void find_rf_at(struct memo_words *words, int i,
                        struct reconcile_memo *memo)
@@ -522,7 +523,7 @@ static void find_belgian(struct memo_words *words, int n,
     }
 }
 
-/* How a key was made, for add_key. */
+/* Origin of a key, for add_key. */
 #define KEY_RAW 1    /* letters and digits of a word as written */
 #define KEY_RUN 2    /* a digit run inside a word */
 #define KEY_JOINED 4 /* 2 or 3 words joined */

@@ -15,6 +15,9 @@ SQLITE_EXTENSION_INIT3
 #include "reconcile.h"
 #include "reconcile_work.h"
 
+/* Weight of a match of the serial alone, by its digits; 5 is 5 or more. */
+static const double serial_weight_by_length[6] = {0.0, 1.0, 1.0, 2.0, 3.5, 5.0};
+
 /* Weight of an exact match by the length of the key: a longer number is
 ** less likely to appear in a memo by chance. Index 6 is 6 or more. */
 static const double exact_weight_by_length[7] = {0.0, 1.0, 2.5, 4.0,
@@ -42,7 +45,7 @@ static double ref_weight(int kind, int len, int spread)
         base = len >= 6 ? W_REF_FUZZY_LONG : W_REF_FUZZY_SHORT;
         break;
     case RECONCILE_REF_SERIAL:
-        base = len >= 5 ? 5.0 : len == 4 ? 3.5 : len == 3 ? 2.0 : 1.0;
+        base = serial_weight_by_length[len < 5 ? len : 5];
         break;
     default:
         return 0.0;
@@ -223,7 +226,7 @@ static int lookup_key(struct reconcile_book *book, struct reconcile_work *work,
 /* Adds a hit unless the invoice is already there; 0 when the list is full. */
 static int add_hit(struct fuzzy_hits *hits, int invoice, int len)
 {
-    /* The deletion index holds the invoices open at load; a pass over
+    /* The deletion index has the invoices open at load, and a pass over
     ** claims may have closed some since. */
     if (hits->stamp[invoice] == hits->seq ||
         hits->invoices[invoice].state != RECONCILE_INVOICE_OPEN)

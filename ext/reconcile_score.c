@@ -176,7 +176,7 @@ int reconcile_amount_kind(const struct reconcile_settings *s,
 
 /*
 ** Returns the amount term. An equal amount that spread open invoices share
-** (a subscription fee, a round sum) says less than a unique one.
+** (a subscription fee, a round sum) is weaker evidence than a unique one.
 */
 static double amount_weight(int kind, int spread)
 {
@@ -275,7 +275,7 @@ static int row_has(const struct reconcile_work *work,
 }
 
 /*
-** Returns 1 when a named invoice tells against other candidates: always
+** Returns 1 when a named invoice counts against other candidates: always
 ** when the payer is unknown, else only when it belongs to one of the
 ** customers the payer matched. A number of some other customer's invoice,
 ** from a payer known to be someone else, is more likely a typo.

@@ -96,7 +96,7 @@ struct reconcile_scored_row {
 
 /* State of one subset-sum search. */
 struct reconcile_subset {
-    int min_count;            /* fewest invoices a solution may have */
+    int min_count;            /* minimum invoices in a solution */
     int invoice[MAX_SET * 2]; /* pool, oldest first */
     sqlite3_int64 cents[MAX_SET * 2];
     sqlite3_int64 suffix[MAX_SET * 2 + 1]; /* sum of cents[i..] */

@@ -91,8 +91,8 @@ CREATE TABLE IF NOT EXISTS reconcile_decisions (
 CREATE INDEX IF NOT EXISTS reconcile_decisions_payment_id_idx
     ON reconcile_decisions (payment_id);
 
--- Who pays for whom: account numbers and payer names seen on payments a
--- person confirmed. reconcile_candidates normalizes them when it reads
+-- Payer aliases: account numbers and payer names seen on payments a
+-- person confirmed, with the customer each paid for. reconcile_candidates normalizes them when it reads
 -- them (letters and digits of an account; the name key of a name). One
 -- alias may point at several customers (a shared account).
 CREATE TABLE IF NOT EXISTS payer_aliases (
@@ -198,7 +198,7 @@ BEGIN
     DO UPDATE SET confirmations = confirmations + 1;
 END;
 
--- Undoing an automatic allocation tells the engine the match was wrong:
+-- Undoing an automatic allocation records that the match was wrong, so
 -- the payment is never matched automatically again.
 CREATE TRIGGER IF NOT EXISTS reconcile_undo_auto
 AFTER DELETE ON allocations

@@ -171,9 +171,9 @@ START_TEST(test_reconcile_several_numbers_in_memo)
 END_TEST
 
 /*
-** An IBAN, a date and an amount hold the digit groups 4502, 2024 and 56,
-** which are the numbers of invoices 7 and 8 and the serial of nothing: none
-** may count as a reference, so every row says 'no ref in memo'.
+** An IBAN, a date and an amount contain the digit groups 4502, 2024 and 56.
+** The first two are the numbers of invoices 7 and 8, but none may count as
+** a reference, so every row has 'no ref in memo'.
 */
 START_TEST(test_reconcile_iban_date_amount_are_no_refs)
 {
@@ -582,8 +582,8 @@ END_TEST
 
 /*
 ** Applying allocates invoice 1 in full with method, score, time (the
-** report date, by the lead's trigger) and the evidence; the second run
-** finds no unallocated amount and inserts nothing.
+** report date, set by the allocations_apply trigger) and the evidence.
+** The second run finds no unallocated amount and inserts nothing.
 */
 START_TEST(test_reconcile_apply_is_idempotent)
 {
