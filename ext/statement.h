@@ -36,7 +36,8 @@ struct statement_info {
     int opening_date;            /* day number or STATEMENT_NO_DATE */
     int closing_date;            /* day number or STATEMENT_NO_DATE */
     char *warning;               /* why a balance the file gives is left out,
-                                    or NULL */
+                                    or which batch=split rows do not add up
+                                    to their entry; NULL when none */
 };
 
 /*

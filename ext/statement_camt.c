@@ -562,8 +562,7 @@ static int camt_read_balance(struct camt_state *st, const xmlNode *bal)
     return rc;
 }
 
-/* Adds text to the statement's warning, after any earlier one. */
-static int camt_warn(struct statement_info *info, char *text)
+int camt_warn(struct statement_info *info, char *text)
 {
     char *joined;
 

@@ -64,6 +64,11 @@ xmlNode *camt_find(const xmlNode *node, const char *const *names);
 char *camt_path(const struct camt_state *st, const xmlNode *top,
                 const xmlNode *node);
 
+/* Adds text (sqlite3_mprintf'd, taken over and freed here; NULL means out
+** of memory) to the statement's warning, after any earlier one. Returns
+** SQLITE_OK or SQLITE_NOMEM. */
+int camt_warn(struct statement_info *info, char *text);
+
 /* Sets the error naming file, line and element path of node, and returns
 ** SQLITE_ERROR (SQLITE_NOMEM when out of memory). */
 int camt_fail(struct camt_state *st, const xmlNode *top, const xmlNode *node,

@@ -9,7 +9,13 @@
 ** LIMITS
 **   - A split batch needs an amount on every TxDtls (TxDtls/Amt, or
 **     AmtDtls/TxAmt/Amt); version 02 files rarely have one.
+**   - Split rows are kept when their signed amounts do not add up to the
+**     entry, or are in another currency (camt054.v8.xml: a 200,000.00 SEK
+**     debit of three CHF credits). The statement's warning in
+**     bank_statement_balances then names the entry; the balance check
+**     counts the entry's own amount either way.
 */
+#include <stdint.h>
 #include <string.h>
 
 #include <libxml/xmlreader.h>
@@ -17,6 +23,8 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
+#include "currency.h"
+#include "money.h"
 #include "statement.h"
 #include "statement_camt.h"
 
@@ -333,6 +341,65 @@ static int camt_emit_tx(struct camt_state *st, const struct camt_ntry *base,
     return rc;
 }
 
+/* Writes cents of currency as money_format text ("-200,000.00"). */
+static void camt_format_cents(sqlite3_int64 cents, const char *currency,
+                              char out[MONEY_TEXT_MAX])
+{
+    int digits = currency_minor_digits(currency);
+
+    money_format(cents, digits < 0 ? 2 : digits, out);
+}
+
+/*
+** Warns on the statement when the split rows of a batch, file->entries
+** from first on, do not add up to the entry: another currency, or another
+** signed sum. A sum that would overflow counts as different.
+*/
+static int camt_check_split_total(struct camt_state *st,
+                                  const struct camt_ntry *base, int first)
+{
+    const struct statement_file *file = st->file;
+    struct statement_info *info = &st->file->statements[file->n_statements - 1];
+    sqlite3_int64 total = 0;
+    int same_currency = 1;
+    int fits = 1;
+    char entry_text[MONEY_TEXT_MAX];
+    char total_text[MONEY_TEXT_MAX];
+    char *path;
+    char *text;
+    int i;
+
+    for (i = first; i < file->n_entries; i++) {
+        sqlite3_int64 cents = file->entries[i].amount_cents;
+        if (strcmp(file->entries[i].currency, base->currency) != 0)
+            same_currency = 0;
+        else if ((cents > 0 && total > INT64_MAX - cents) ||
+                 (cents < 0 && total < INT64_MIN - cents))
+            fits = 0;
+        else
+            total += cents;
+    }
+    if (same_currency && fits && total == base->cents)
+        return SQLITE_OK;
+    path = camt_path(st, base->node, base->node);
+    if (path == NULL)
+        return SQLITE_NOMEM;
+    camt_format_cents(base->cents, base->currency, entry_text);
+    camt_format_cents(total, base->currency, total_text);
+    if (same_currency)
+        text = sqlite3_mprintf("%s: the %d batch=split rows add up to %s %s, "
+                               "not the entry's %s %s",
+                               path, file->n_entries - first, total_text,
+                               base->currency, entry_text, base->currency);
+    else
+        text = sqlite3_mprintf("%s: the %d batch=split rows are not all in "
+                               "%s, so they cannot add up to the entry's %s %s",
+                               path, file->n_entries - first, base->currency,
+                               entry_text, base->currency);
+    sqlite3_free(path);
+    return camt_warn(info, text);
+}
+
 /* Reads one Ntry into one row, or one row per transaction of a batch
 ** with 'batch=split'. */
 int camt_read_entry(struct camt_state *st, const xmlNode *ntry)
@@ -340,6 +407,7 @@ int camt_read_entry(struct camt_state *st, const xmlNode *ntry)
     struct camt_ntry base;
     const xmlNode *tx;
     int index = 0;
+    int first;
     int rc = camt_read_ntry(st, ntry, &base);
 
     if (rc != SQLITE_OK)
@@ -348,8 +416,11 @@ int camt_read_entry(struct camt_state *st, const xmlNode *ntry)
         memcpy(st->first_entry_currency, base.currency, 4);
     if (!st->split_batches || base.tx_count < 2)
         return camt_emit_entry(st, &base);
+    first = st->file->n_entries;
     for (tx = camt_next_tx(ntry, NULL); tx != NULL && rc == SQLITE_OK;
          tx = camt_next_tx(ntry, tx))
         rc = camt_emit_tx(st, &base, tx, ++index);
+    if (rc == SQLITE_OK)
+        rc = camt_check_split_total(st, &base, first);
     return rc;
 }

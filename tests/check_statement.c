@@ -295,6 +295,16 @@ START_TEST(test_bank_statement_camt_batch_split)
                  "Remittance Information V3 block 1 Unstructured Remittance "
                  "Information V3 block 2",
                  __LINE__);
+    /* The entry is a 200,000.00 SEK DBIT, its rows CHF credits of 3.10,
+    ** 3.20 and 3.20 (read off the XML): the statement's warning says so,
+    ** and batch=entry has no split rows to check. */
+    expect_table(db, "warning", "bank_statement_balances",
+                 "'" CAMT_DIR "camt054.v8.xml', 'camt', 'batch=split'",
+                 "Ntfctn[1]/Ntry[1]: the 3 batch=split rows are not all in "
+                 "SEK, so they cannot add up to the entry's -200,000.00 SEK",
+                 __LINE__);
+    expect_table(db, "warning", "bank_statement_balances",
+                 "'" CAMT_DIR "camt054.v8.xml'", "NULL", __LINE__);
     sqlite3_close(db);
 }
 END_TEST
@@ -761,10 +771,38 @@ START_TEST(test_bank_statement_camt_split_totals)
     expect_file_rows(db, "bank_statement_balances",
                      "entry_count, entries_total_cents, balanced", path, NULL,
                      "batch=split", "1|1000|1", __LINE__);
+    /* 6.00 + 4.00 = 10.00: no warning. */
+    expect_file_rows(db, "bank_statement_balances", "warning", path, NULL,
+                     "batch=split", "NULL", __LINE__);
     expect_read_error(db, "'" CAMT_DIR "camt053.v8.xml', 'camt', 'split'",
                       "bank_statement: unknown camt option 'split'; use "
                       "'batch=entry' or 'batch=split'",
                       __LINE__);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A 10.00 EUR credit whose two transactions are 6.00 and 3.00: the rows
+** add up to 9.00, so the warning names both sums, and the balance check
+** still counts the entry's 10.00 (opening 0.00 + 10.00 = closing 10.00). */
+START_TEST(test_bank_statement_camt_split_sum_mismatch)
+{
+    sqlite3 *db = harness_open();
+    const char *path = camt_write(
+        "short.xml", "08",
+        CAMT_BAL("OPBD", "0.00", "CRDT", "2014-12-30")
+            CAMT_BAL("CLBD", "10.00", "CRDT", "2014-12-31")
+                CAMT_NTRY("EUR", "10.00", "CRDT", "<Cd>BOOK</Cd>", "2014-12-31",
+                          "<NtryDtls><TxDtls><Amt Ccy=\"EUR\">6.00</Amt>"
+                          "</TxDtls><TxDtls><Amt Ccy=\"EUR\">3.00</Amt>"
+                          "</TxDtls></NtryDtls>"));
+
+    expect_file_rows(db, "bank_statement_balances",
+                     "entries_total_cents, balanced, warning", path, NULL,
+                     "batch=split",
+                     "1000|1|Stmt[1]/Ntry[1]: the 2 batch=split rows add up "
+                     "to 9.00 EUR, not the entry's 10.00 EUR",
+                     __LINE__);
     sqlite3_close(db);
 }
 END_TEST
@@ -1550,6 +1588,7 @@ Suite *statement_suite(void)
     tcase_add_test(camt, test_bank_statement_camt_encodings);
     tcase_add_test(camt, test_bank_statement_camt_reversal_party);
     tcase_add_test(camt, test_bank_statement_camt_split_totals);
+    tcase_add_test(camt, test_bank_statement_camt_split_sum_mismatch);
     tcase_add_test(camt, test_bank_statement_camt_requested_format);
     suite_add_tcase(s, camt);
 
