@@ -76,11 +76,9 @@ INSERT OR IGNORE INTO reconcile_settings (id) VALUES (1);
 CREATE TABLE IF NOT EXISTS reconcile_decisions (
     decision_id    INTEGER PRIMARY KEY,
     payment_id     INTEGER NOT NULL REFERENCES payments,
-    invoice_ids    TEXT NOT NULL                 -- JSON array, or one id
-                   CHECK (json_valid(invoice_ids)),
-    allocate_cents TEXT                          -- JSON array; NULL: open
-                   CHECK (allocate_cents IS NULL -- amounts, oldest first
-                          OR json_valid(allocate_cents)),
+    invoice_ids    TEXT NOT NULL,                -- '[12,13]', as listed
+    allocate_cents TEXT,                         -- '[9000,500]'; NULL: the
+                                                 -- open amounts, in order
     decision       TEXT NOT NULL
                    CHECK (decision IN ('confirm', 'reject', 'undo')),
     actor          TEXT,                         -- who decided
@@ -116,17 +114,23 @@ CREATE INDEX IF NOT EXISTS payments_status_received_date_idx
 CREATE INDEX IF NOT EXISTS payments_currency_amount_idx
     ON payments (currency, amount_cents, received_date);
 
--- A decision names a payment that exists.
+-- A decision names a payment that exists and lists invoice ids, and
+-- amounts if any, as JSON arrays of integers. The lists are read with
+-- plain string functions because SQLite 3.40 counts JSON functions as
+-- unsafe in triggers and views under PRAGMA trusted_schema=OFF.
 CREATE TRIGGER IF NOT EXISTS reconcile_decisions_check
 BEFORE INSERT ON reconcile_decisions
 BEGIN
     SELECT RAISE(ABORT, 'reconcile decision rejected: payment_id not found; check the payment exists')
     WHERE NOT EXISTS (SELECT 1 FROM payments
                       WHERE payment_id = NEW.payment_id);
-    SELECT RAISE(ABORT, 'reconcile decision rejected: invoice_ids must be a JSON array of invoice ids or one id; write it like ''[12, 13]''')
-    WHERE EXISTS (SELECT 1 FROM json_each(NEW.invoice_ids)
-                  WHERE type <> 'integer')
-       OR NOT EXISTS (SELECT 1 FROM json_each(NEW.invoice_ids));
+    SELECT RAISE(ABORT, 'reconcile decision rejected: invoice_ids must be a JSON array of invoice ids; write it like ''[12, 13]''')
+    WHERE NOT (NEW.invoice_ids GLOB '[[]*[0-9]*]'
+               AND NOT NEW.invoice_ids GLOB '*[^][0-9, ]*');
+    SELECT RAISE(ABORT, 'reconcile decision rejected: allocate_cents must be NULL or a JSON array of amounts in cents; write it like ''[9000, 500]''')
+    WHERE NEW.allocate_cents IS NOT NULL
+      AND NOT (NEW.allocate_cents GLOB '[[]*[0-9]*]'
+               AND NOT NEW.allocate_cents GLOB '*[^][0-9, ]*');
 END;
 
 -- Every decision gets its date: settings.as_of, else the wall clock.
@@ -155,22 +159,49 @@ BEGIN
            NEW.score, NEW.actor,
            'confirmed (decision ' || NEW.decision_id || ')'
            || coalesce(': ' || NEW.note, '')
-    FROM (SELECT i.invoice_id,
-                 coalesce(json_extract(NEW.allocate_cents,
-                                       '$[' || coalesce(j.key, 0) || ']'),
+    FROM (WITH RECURSIVE
+          -- Each list split at its commas: position, value, what is left.
+          ids (pos, invoice_id, rest) AS (
+              SELECT 0, CAST(trim(substr(NEW.invoice_ids, 2)) AS INTEGER),
+                     CASE WHEN instr(NEW.invoice_ids, ',') > 0
+                          THEN substr(NEW.invoice_ids,
+                                      instr(NEW.invoice_ids, ',') + 1)
+                          ELSE '' END
+              UNION ALL
+              SELECT pos + 1, CAST(trim(rest) AS INTEGER),
+                     CASE WHEN instr(rest, ',') > 0
+                          THEN substr(rest, instr(rest, ',') + 1)
+                          ELSE '' END
+              FROM ids WHERE rest <> ''),
+          cents (pos, amount, rest) AS (
+              SELECT 0, CAST(trim(substr(NEW.allocate_cents, 2)) AS INTEGER),
+                     CASE WHEN instr(NEW.allocate_cents, ',') > 0
+                          THEN substr(NEW.allocate_cents,
+                                      instr(NEW.allocate_cents, ',') + 1)
+                          ELSE '' END
+              WHERE NEW.allocate_cents IS NOT NULL
+              UNION ALL
+              SELECT pos + 1, CAST(trim(rest) AS INTEGER),
+                     CASE WHEN instr(rest, ',') > 0
+                          THEN substr(rest, instr(rest, ',') + 1)
+                          ELSE '' END
+              FROM cents WHERE rest <> '')
+          SELECT ids.invoice_id,
+                 coalesce(cents.amount,
                           min(i.total_cents - i.allocated_cents,
                               max(0, (SELECT amount_cents - allocated_cents
                                       FROM payments
                                       WHERE payment_id = NEW.payment_id)
                                      - coalesce(sum(i.total_cents
                                                     - i.allocated_cents)
-                                                OVER (ORDER BY j.key
+                                                OVER (ORDER BY ids.pos
                                                       ROWS BETWEEN UNBOUNDED
                                                       PRECEDING AND 1
                                                       PRECEDING), 0))))
                      AS amount
-          FROM json_each(NEW.invoice_ids) j
-          JOIN invoices i ON i.invoice_id = j.value)
+          FROM ids
+          JOIN invoices i ON i.invoice_id = ids.invoice_id
+          LEFT JOIN cents ON cents.pos = ids.pos)
     WHERE amount > 0;
 
     INSERT INTO payer_aliases (kind, alias, customer_id, learned_from,
@@ -179,8 +210,7 @@ BEGIN
            coalesce((SELECT as_of FROM settings WHERE id = 1), date('now'))
     FROM payments p, invoices i
     WHERE p.payment_id = NEW.payment_id
-      AND i.invoice_id = (SELECT value FROM json_each(NEW.invoice_ids)
-                          ORDER BY key LIMIT 1)
+      AND i.invoice_id = CAST(trim(substr(NEW.invoice_ids, 2)) AS INTEGER)
       AND trim(coalesce(p.payer_account, '')) <> ''
     ON CONFLICT (kind, alias, customer_id)
     DO UPDATE SET confirmations = confirmations + 1;
@@ -191,8 +221,7 @@ BEGIN
            coalesce((SELECT as_of FROM settings WHERE id = 1), date('now'))
     FROM payments p, invoices i
     WHERE p.payment_id = NEW.payment_id
-      AND i.invoice_id = (SELECT value FROM json_each(NEW.invoice_ids)
-                          ORDER BY key LIMIT 1)
+      AND i.invoice_id = CAST(trim(substr(NEW.invoice_ids, 2)) AS INTEGER)
       AND trim(coalesce(p.payer_name, '')) <> ''
     ON CONFLICT (kind, alias, customer_id)
     DO UPDATE SET confirmations = confirmations + 1;
@@ -206,24 +235,42 @@ WHEN OLD.method = 'auto' AND OLD.kind = 'payment'
 BEGIN
     INSERT INTO reconcile_decisions (payment_id, invoice_ids, decision,
                                      note)
-    VALUES (OLD.payment_id, json_array(OLD.invoice_id), 'undo',
+    VALUES (OLD.payment_id, '[' || OLD.invoice_id || ']', 'undo',
             'automatic allocation ' || OLD.allocation_id || ' undone');
 END;
 
 -- Every automatic candidate as allocation rows, one per invoice. The
--- evidence goes into reason, so allocation_audit keeps it.
+-- evidence goes into reason, so allocation_audit keeps it. The lists of
+-- reconcile_candidates ('[12,13]' and '[9000,500]') are split with string
+-- functions, which trusted_schema=OFF allows where JSON functions are not.
 CREATE VIEW IF NOT EXISTS reconcile_auto_allocations AS
-SELECT CAST(j.value AS INTEGER) AS invoice_id,
-       'payment' AS kind,
-       c.payment_id,
-       CAST(json_extract(c.allocate_cents, '$[' || j.key || ']') AS INTEGER)
-           AS amount_cents,
-       'auto' AS method,
-       round(c.score, 6) AS score,
-       'reconcile' AS created_by,
-       'auto: ' || c.evidence AS reason
-FROM reconcile_candidates c, json_each(c.invoice_ids) j
-WHERE c.auto = 1;
+WITH RECURSIVE parts (payment_id, score, reason, invoice_id, amount_cents,
+                      ids, cents) AS (
+    SELECT payment_id, score, 'auto: ' || evidence,
+           CAST(substr(invoice_ids, 2) AS INTEGER),
+           CAST(substr(allocate_cents, 2) AS INTEGER),
+           CASE WHEN instr(invoice_ids, ',') > 0
+                THEN substr(invoice_ids, instr(invoice_ids, ',') + 1)
+                ELSE '' END,
+           CASE WHEN instr(allocate_cents, ',') > 0
+                THEN substr(allocate_cents, instr(allocate_cents, ',') + 1)
+                ELSE '' END
+    FROM reconcile_candidates
+    WHERE auto = 1
+    UNION ALL
+    SELECT payment_id, score, reason, CAST(ids AS INTEGER),
+           CAST(cents AS INTEGER),
+           CASE WHEN instr(ids, ',') > 0
+                THEN substr(ids, instr(ids, ',') + 1) ELSE '' END,
+           CASE WHEN instr(cents, ',') > 0
+                THEN substr(cents, instr(cents, ',') + 1) ELSE '' END
+    FROM parts
+    WHERE ids <> ''
+)
+SELECT invoice_id, 'payment' AS kind, payment_id, amount_cents,
+       'auto' AS method, round(score, 6) AS score,
+       'reconcile' AS created_by, reason
+FROM parts;
 
 -- Short payments the fee tolerance covers: invoices left open by at most
 -- fee_abs_cents + total * fee_pct / 100 after a payment was allocated to
@@ -312,7 +359,8 @@ WHERE u.currency NOT IN (SELECT currency FROM open_currencies)
 UNION ALL
 SELECT 'no_match', u.payment_id, NULL, u.customer_id, u.open_cents,
        u.currency,
-       CASE WHEN b.payment_id IS NULL THEN 'no open invoice is a candidate'
+       CASE WHEN b.payment_id IS NULL
+            THEN 'no open invoice is a candidate once the automatic matches take theirs'
             ELSE 'best candidate scores ' || printf('%.2f', b.score)
                  || ': ' || b.evidence END
 FROM unallocated u
@@ -324,7 +372,8 @@ WHERE u.currency IN (SELECT currency FROM open_currencies)
 UNION ALL
 SELECT CASE WHEN b.amount_match IN ('fee', 'short') THEN 'short_payment'
             ELSE 'overpayment' END,
-       b.payment_id, json_extract(b.invoice_ids, '$[0]'), b.customer_id,
+       b.payment_id, CAST(substr(b.invoice_ids, 2) AS INTEGER),
+       b.customer_id,
        abs(b.difference_cents), b.currency,
        CASE b.amount_match
            WHEN 'fee' THEN 'best candidate is short by a fee within the tolerance; after allocating it, close the rest with reconcile_write_offs'

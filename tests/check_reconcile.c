@@ -753,6 +753,64 @@ START_TEST(test_reconcile_write_off_short_payment)
 }
 END_TEST
 
+/*
+** With PRAGMA trusted_schema=OFF, views and triggers may call only
+** innocuous functions: the apply view, the decisions, the undo trigger
+** and the discrepancies view must all still work.
+*/
+START_TEST(test_reconcile_sql_with_trusted_schema_off)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "PRAGMA trusted_schema = OFF");
+    add_payment(db, 1, "2024-03-31", 100000, "ACME TRADING", "F-2024-0042");
+    add_payment(db, 2, "2024-05-01", 20000, "BETA GMBH", "RE 001, RE 002");
+    add_payment(db, 3, "2024-04-06", 60000, "DISTRIBUCIONES PEREZ SL", NULL);
+    harness_exec(db, APPLY);
+    expect_sql(db, "SELECT count(*) FROM allocations", "5");
+    harness_exec(db, "DELETE FROM allocations WHERE invoice_id = 1");
+    expect_sql(db, "SELECT decision, invoice_ids FROM reconcile_decisions",
+               "undo|[1]");
+    harness_exec(db, "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision, actor) VALUES"
+                     " (1, '[1]', 'confirm', 'ana')");
+    expect_sql(db,
+               "SELECT method, created_by FROM allocations"
+               " WHERE invoice_id = 1",
+               "manual|ana");
+    expect_sql(db, "SELECT count(*) FROM discrepancies", "0");
+    expect_sql(db, "SELECT count(*) FROM reconcile_write_offs", "0");
+    expect_sql(db, "SELECT count(*) FROM customer_credits", "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A confirm lists invoices in the order to pay them; without amounts,
+** each gets its open amount until the payment runs out: 600.00 pays
+** invoice 4 (350.00) in full and invoice 3 (250.00) with the rest.
+*/
+START_TEST(test_reconcile_confirm_splits_payment)
+{
+    sqlite3 *db = open_ledger();
+
+    add_payment(db, 1, "2024-04-06", 60000, NULL, NULL);
+    harness_exec(db, "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision, actor) VALUES"
+                     " (1, '[4, 3]', 'confirm', 'ana')");
+    expect_sql(db,
+               "SELECT invoice_id, amount_cents FROM allocations"
+               " ORDER BY allocation_id",
+               "4|35000\n3|25000");
+    expect_sql_error(db,
+                     "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, allocate_cents, decision) VALUES"
+                     " (1, '[1]', '[x]', 'confirm')",
+                     "allocate_cents must be NULL or a JSON array");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* A stranger's payment of 12.34 has no plausible invoice. */
 START_TEST(test_discrepancies_no_match)
 {
@@ -983,6 +1041,8 @@ Suite *reconcile_suite(void)
     tcase_add_test(apply, test_reconcile_decision_checks);
     tcase_add_test(apply, test_reconcile_overpayment_leaves_credit);
     tcase_add_test(apply, test_reconcile_write_off_short_payment);
+    tcase_add_test(apply, test_reconcile_sql_with_trusted_schema_off);
+    tcase_add_test(apply, test_reconcile_confirm_splits_payment);
     tcase_add_test(discrepancies, test_discrepancies_no_match);
     tcase_add_test(discrepancies, test_discrepancies_duplicate_payment);
     tcase_add_test(discrepancies, test_discrepancies_currency_without_invoice);
