@@ -80,3 +80,7 @@ $(FUZZ_DIR)/core $(FUZZ_DIR)/obj $(FUZZ_DIR)/bin:
 	mkdir -p $@
 
 -include $(wildcard $(FUZZ_DIR)/core/*.d $(FUZZ_DIR)/obj/*.d)
+
+# ---- Check suites with extra needs --------------------------------------
+
+# check_oom.c declares xmlMemSetup itself; the runner links libxml2 already.
