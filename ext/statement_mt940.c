@@ -122,6 +122,16 @@ static int mt940_fail(struct mt940_state *st, int line, const char *format, ...)
     return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
+/* Copies at most max of the n bytes at text into out for an error
+** message, through text_excerpt: bytes of a character cut at max, and
+** bytes that are not UTF-8, become '?'. Returns out. */
+static const char *mt940_quote(const char *text, int n, int max,
+                               char out[TEXT_EXCERPT_SIZE])
+{
+    text_excerpt((const unsigned char *)text, n < max ? n : max, out);
+    return out;
+}
+
 static int mt940_is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -167,14 +177,15 @@ static int mt940_year(int yy)
 static int mt940_date(struct mt940_state *st, const char *text,
                       const char *what, int *days_out)
 {
+    char quoted[TEXT_EXCERPT_SIZE];
     int year;
     int month;
     int day;
 
     if (!mt940_all_digits(text, 6))
         return mt940_fail(st, st->field_line,
-                          ":%s: %s '%.6s' is not a YYMMDD date", st->tag, what,
-                          text);
+                          ":%s: %s '%s' is not a YYMMDD date", st->tag, what,
+                          mt940_quote(text, 6, 6, quoted));
     year = mt940_year(mt940_number(text, 2));
     month = mt940_number(text + 2, 2);
     day = mt940_number(text + 4, 2);
@@ -196,6 +207,7 @@ static int mt940_amount(struct mt940_state *st, const char *text, int n,
                         const char *currency, sqlite3_int64 *cents_out,
                         int *used_out)
 {
+    char quoted[TEXT_EXCERPT_SIZE];
     int len = 0;
     int digits = currency_minor_digits(currency);
     int parse_len;
@@ -209,9 +221,9 @@ static int mt940_amount(struct mt940_state *st, const char *text, int n,
     if (len == 0 || digits < 0 ||
         !currency_parse_decimal(text, parse_len, ',', digits, cents_out))
         return mt940_fail(st, st->field_line,
-                          ":%s: amount '%.*s' is not a %s amount with ',' "
+                          ":%s: amount '%s' is not a %s amount with ',' "
                           "as decimal separator",
-                          st->tag, len ? len : (n < 20 ? n : 20), text,
+                          st->tag, mt940_quote(text, len ? len : n, 20, quoted),
                           currency);
     *used_out = len;
     return SQLITE_OK;
@@ -282,6 +294,7 @@ static int mt940_warn(struct statement_info *info, const char *text)
 */
 static int mt940_balance(struct mt940_state *st, int opening)
 {
+    char quoted[TEXT_EXCERPT_SIZE];
     struct statement_info *info = mt940_statement(st);
     const char *text = st->field;
     sqlite3_int64 cents;
@@ -293,18 +306,18 @@ static int mt940_balance(struct mt940_state *st, int opening)
         return SQLITE_NOMEM;
     if (st->field_len < 11 || (text[0] != 'C' && text[0] != 'D'))
         return mt940_fail(st, st->field_line,
-                          ":%s: balance '%.*s' is not C or D, YYMMDD, "
+                          ":%s: balance '%s' is not C or D, YYMMDD, "
                           "currency and amount",
-                          st->tag, st->field_len < 40 ? st->field_len : 40,
-                          text);
+                          st->tag,
+                          mt940_quote(text, st->field_len, 40, quoted));
     rc = mt940_date(st, text + 1, "date", &days);
     if (rc != SQLITE_OK)
         return rc;
     if (!mt940_is_currency(text + 7)) {
         if (opening)
             return mt940_fail(st, st->field_line,
-                              ":%s: currency '%.3s' is not an ISO 4217 code",
-                              st->tag, text + 7);
+                              ":%s: currency '%s' is not an ISO 4217 code",
+                              st->tag, mt940_quote(text + 7, 3, 3, quoted));
         return mt940_warn(info, "the closing balance has no ISO 4217 "
                                 "currency: left out");
     }
@@ -321,8 +334,9 @@ static int mt940_balance(struct mt940_state *st, int opening)
         return rc;
     if (10 + used != st->field_len)
         return mt940_fail(st, st->field_line,
-                          ":%s: unexpected text '%.*s' after the amount",
-                          st->tag, st->field_len - 10 - used, text + 10 + used);
+                          ":%s: unexpected text '%s' after the amount", st->tag,
+                          mt940_quote(text + 10 + used,
+                                      st->field_len - 10 - used, 40, quoted));
     if (text[0] == 'D')
         cents = -cents;
     if (info->currency == NULL &&
@@ -381,13 +395,14 @@ static int mt940_account(struct mt940_state *st)
 /* Reads :34F: (MT942 floor limit): its currency is the statement's. */
 static int mt940_floor_limit(struct mt940_state *st)
 {
+    char quoted[TEXT_EXCERPT_SIZE];
     if (mt940_statement(st) == NULL)
         return SQLITE_NOMEM;
     st->is_942 = 1;
     if (st->field_len < 3 || !mt940_is_currency(st->field))
         return mt940_fail(st, st->field_line,
-                          ":34F: '%.*s' does not start with a currency code",
-                          st->field_len < 20 ? st->field_len : 20, st->field);
+                          ":34F: '%s' does not start with a currency code",
+                          mt940_quote(st->field, st->field_len, 20, quoted));
     if (st->currency[0] == '\0') {
         memcpy(st->currency, st->field, 3);
         st->currency[3] = '\0';
@@ -430,6 +445,7 @@ static int mt940_booking_date(struct mt940_state *st, const char *text,
 static int mt940_mark(struct mt940_state *st, const char *text, int n, int *pos,
                       int *sign_out)
 {
+    char quoted[TEXT_EXCERPT_SIZE];
     int p = *pos;
     int reversal = 0;
 
@@ -440,8 +456,8 @@ static int mt940_mark(struct mt940_state *st, const char *text, int n, int *pos,
     }
     if (p >= n || (text[p] != 'C' && text[p] != 'D'))
         return mt940_fail(st, st->field_line,
-                          ":61: mark '%.2s' is not D, C, RD or RC",
-                          text + *pos);
+                          ":61: mark '%s' is not D, C, RD or RC",
+                          mt940_quote(text + *pos, n - *pos, 2, quoted));
     *sign_out = (text[p] == 'C') != reversal ? 1 : -1;
     *pos = p + 1;
     return SQLITE_OK;
@@ -483,6 +499,21 @@ static void mt940_split_customer(const char *text, int start, int n,
         refs->customer_len--;
 }
 
+/* Returns 1 when the 4 bytes at text are a transaction type: N, F or S
+** (any capital, as banks write) and 3 capitals, digits or blanks. */
+static int mt940_is_transaction_type(const char *text)
+{
+    int i;
+
+    if (!mt940_is_upper(text[0]))
+        return 0;
+    for (i = 1; i < 4; i++)
+        if (!mt940_is_upper(text[i]) && !mt940_is_digit(text[i]) &&
+            text[i] != ' ')
+            return 0;
+    return 1;
+}
+
 /* Splits the rest of a :61: after the amount: transaction type, customer
 ** reference, //bank reference, and at most one line of supplementary
 ** details. */
@@ -505,8 +536,8 @@ static int mt940_line_refs(struct mt940_state *st, int p,
         refs->details_start = end + 1;
         refs->details_len = n - (end + 1);
     }
-    if (p < end && mt940_is_upper(text[p]) && end - p >= 4)
-        p += 4; /* transaction type: N/F/S and 3 characters */
+    if (end - p >= 4 && mt940_is_transaction_type(text + p))
+        p += 4;
     for (i = p; i + 1 < end; i++)
         if (text[i] == '/' && text[i + 1] == '/') {
             refs->bank_start = i + 2;
@@ -579,6 +610,7 @@ static int mt940_set_line_references(struct mt940_state *st,
 static int mt940_line_head(struct mt940_state *st, struct statement_entry *e,
                            int *pos)
 {
+    char quoted[TEXT_EXCERPT_SIZE];
     const char *text = st->field;
     int n = st->field_len;
     int p = 6;
@@ -588,9 +620,9 @@ static int mt940_line_head(struct mt940_state *st, struct statement_entry *e,
 
     if (n < 8)
         return mt940_fail(st, st->field_line,
-                          ":61: '%.*s' is too short for "
+                          ":61: '%s' is too short for "
                           "a statement line",
-                          n, text);
+                          mt940_quote(text, n, n, quoted));
     rc = mt940_date(st, text, "value date", &e->value_date);
     if (rc == SQLITE_OK && n >= 10 && mt940_all_digits(text + 6, 4)) {
         rc = mt940_booking_date(st, text + 6, e->value_date, &e->booking_date);
@@ -1003,10 +1035,11 @@ static int mt940_parse_options(struct mt940_state *st, const char *options)
             memcpy(st->default_currency, p + 9, 3);
             st->default_currency[3] = '\0';
         } else if (n > 0) {
+            char quoted[TEXT_EXCERPT_SIZE];
             *st->err_out = sqlite3_mprintf(
-                "bank_statement: unknown mt940 option '%.*s'; use "
+                "bank_statement: unknown mt940 option '%s'; use "
                 "'currency=<ISO 4217 code>', e.g. 'currency=EUR'",
-                n, p);
+                mt940_quote(p, n, n, quoted));
             return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
         }
         p = end ? end + 1 : NULL;
