@@ -27,32 +27,32 @@
 **   amount_match      'equal', 'fee' (short by at most the fee tolerance),
 **                     'over_fee', 'short' (partial) or 'over' (credit)
 **   difference_cents  payment's unallocated amount - sum of open amounts
-** Hidden columns, settings for one query (WHERE name = value); the default
-** is the reconcile_settings row when that table exists, else:
-**   auto_threshold    0.97   lowest score of an auto candidate
-**   auto_margin       2.0    lowest lead in log-odds over rank 2
-**   fee_abs_cents     1000   fixed part of the fee tolerance, minor units
-**   fee_pct           3.0    percent of the open amount added to it
-**   max_rank          5      candidates listed per payment (1..100)
-** reconcile_settings may also set subset_max_invoices (16),
-** subset_max_size (8) and closed_lookback_days (365).
+** Hidden columns set the settings of one query (WHERE name = value). The
+** default is the reconcile_settings row when that table exists, else the
+** values of reconcile_settings.c: auto_threshold 0.93, auto_margin 2.0,
+** fee_abs_cents 1000, fee_pct 3.0, max_rank 5 (1..100). reconcile_settings
+** also sets subset_max_invoices, subset_max_size, closed_lookback_days and
+** duplicate_days.
 **
-** Rows come ordered by payment_id, then rank. WHERE payment_id = ? scores
-** that payment alone. Each query reads customers, payer_aliases and
-** reconcile_decisions, the open invoices and the paid or void invoices
-** issued within closed_lookback_days before the oldest payment scored.
+** Rows come ordered by payment_id, then rank. A full scan scores every
+** payment, then lets the automatic matches claim their invoices and scores
+** the other payments again against what is left (reconcile_batch.c).
+** WHERE payment_id = ? scores that payment alone. Each statement reads
+** customers, payer_aliases, reconcile_decisions, the open invoices and the
+** paid or void invoices issued within closed_lookback_days before the
+** oldest unallocated payment, once (a join reuses them for every payment).
 **
 ** LIMITS:
 **   - Reads the tables of the schema it is used in; eponymous tables exist
 **     in the main schema only.
-**   - When two payments would take more of an invoice than it has open,
-**     only the earlier one (received date, then payment_id) keeps auto,
-**     and only in a query that scores both. WHERE payment_id = ? scores
-**     one payment, so its auto can be 1 where the full table has 0. The
-**     apply statement of sql/reconcile.sql reads the full table.
+**   - Claims and the second reading need every payment: WHERE payment_id =
+**     ? scores one payment as if no other existed, so its rows and auto
+**     can differ from the full table's. The apply statement of
+**     sql/reconcile.sql reads the full table.
 **   - A statement that writes invoices or allocations and reads this
 **     table again for another payment (a join) sees the invoices as they
 **     were at its first read.
+**   - The text columns are built when read, one allocation per value.
 */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -8,19 +8,25 @@
 #include "creditor_ref.h"
 
 /*
-** The reconciliation engine behind the reconcile_candidates table: memo
-** parsing (reconcile_memo.c), the in-memory book of invoices, customers and
-** aliases (reconcile_book.c), candidate search and scoring
-** (reconcile_score.c), evidence text (reconcile_evidence.c) and the virtual
-** table (reconcile.c). The scoring rules and weights are documented in
-** reconcile_score.c; the SQL API in reconcile.c.
+** The reconciliation engine behind the reconcile_candidates table, by file:
+**   reconcile.c           the virtual table and its SQL API
+**   reconcile_settings.c  defaults and checks of the settings
+**   reconcile_memo.c      memo words, keys, names and accounts
+**   reconcile_book.c      invoices, customers and aliases, indexed
+**   reconcile_score.c     scoring and ranking of one payment (weights)
+**   reconcile_refs.c      reference evidence
+**   reconcile_payer.c     payer evidence
+**   reconcile_sets.c      invoice sets and subset sums
+**   reconcile_batch.c     claims and the second reading of a statement
+**   reconcile_evidence.c  the text columns
+**   creditor_ref.c        RF, Finnish and Belgian references
 */
 
 /* ---- Settings ---------------------------------------------------------- */
 
 /* Settings of one run; reconcile_settings_default() gives the defaults. */
 struct reconcile_settings {
-    double auto_threshold;       /* min score of an auto match: 0.97 */
+    double auto_threshold;       /* min score of an auto match: 0.93 */
     double auto_margin;          /* min log-odds lead over rank 2: 2.0 */
     sqlite3_int64 fee_abs_cents; /* fixed part of the fee tolerance */
     double fee_pct;              /* percent part of the fee tolerance */
