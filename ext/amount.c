@@ -742,7 +742,7 @@ static int read_minor_digits_arg(sqlite3_context *ctx, sqlite3_value *arg,
 }
 
 /*
-** Rejects a REAL amount: a binary double holds about 15 significant digits,
+** Rejects a REAL amount: a binary double keeps about 15 significant digits,
 ** so 12345678901234.56 arrives as 12345678901234.6 and the cents are lost
 ** before parse_amount sees them.
 */

@@ -56,8 +56,8 @@ int money_format(sqlite3_int64 minor, int minor_digits,
 }
 
 /* Sets the error for an argument that is not an integer amount or not a
-** currency code; the value is quoted through text_excerpt, so a long or
-** binary argument gives a short, printable message. */
+** currency code. The value goes through text_excerpt, so a long or binary
+** argument gives a short, printable message. */
 static void format_money_error(sqlite3_context *ctx, sqlite3_value *arg,
                                const char *format)
 {

@@ -674,7 +674,7 @@ static int csv_amount(struct csv_state *st, int column, int digits,
 {
     int n;
     const char *text = csv_cell(st, column, &n);
-    char plain[64] = ""; /* set because GCC 12 -O2 reports a read of it */
+    char plain[64] = ""; /* zeroed: GCC 12 -O2 raises -Wmaybe-uninitialized */
     int len = 0;
     int i;
 

@@ -427,9 +427,9 @@ START_TEST(test_ar_aging_customer_filter)
 END_TEST
 
 /*
-** The schema argument reads another database's tables. main holds one
+** The schema argument reads another database's tables. main contains one
 ** EUR invoice of 100.00 due 2013-06-10: 20 days overdue on 2013-06-30,
-** so the 1-30 bucket. aux holds one USD invoice of 2.50 due 2013-01-31:
+** so the 1-30 bucket. aux contains one USD invoice of 2.50 due 2013-01-31:
 ** 28 + 31 + 30 + 31 + 30 = 150 days overdue (Feb to Jun), so over 90.
 ** aux.ar_aging used to read main's tables silently (SQLite resolves the
 ** prefix to main's eponymous table), so a prefix is now an error.
