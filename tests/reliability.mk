@@ -84,3 +84,6 @@ $(FUZZ_DIR)/core $(FUZZ_DIR)/obj $(FUZZ_DIR)/bin:
 # ---- Check suites with extra needs --------------------------------------
 
 # check_oom.c declares xmlMemSetup itself; the runner links libxml2 already.
+
+# Concurrency, crash and clock-replay harnesses live beside their sources.
+-include tests/stress/stress.mk
