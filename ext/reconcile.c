@@ -29,10 +29,20 @@
 **   difference_cents  payment's unallocated amount - sum of open amounts
 ** Hidden columns set the settings of one query (WHERE name = value). The
 ** default is the reconcile_settings row when that table exists, else the
-** values of reconcile_settings.c: auto_threshold 0.93, auto_margin 2.0,
-** fee_abs_cents 1000, fee_pct 3.0, max_rank 5 (1..100). reconcile_settings
-** also sets subset_max_invoices, subset_max_size, closed_lookback_days and
-** duplicate_days.
+** values of reconcile_settings.c:
+**   auto_threshold  0.93  a number from 0 to 1
+**   auto_margin     2.0   a number from 0 to 100, log-odds
+**   fee_abs_cents   1000  an integer from 0 to 100000000, in hundredths of
+**                         the major unit of the payment's currency (10.00
+**                         EUR, 10 JPY, 10.000 KWD)
+**   fee_pct         3.0   a number from 0 to 100, percent of the open amount
+**   max_rank        5     an integer from 1 to 100
+** A value of another type or out of range is an error that names the
+** column, the value and the range; text that reads as a number counts as
+** that number. The fee tolerance is fee_abs_cents + open * fee_pct / 100,
+** at most 10% of the open amount. reconcile_settings also sets
+** subset_max_invoices, subset_max_size, closed_lookback_days and
+** duplicate_days; reconcile_settings.c lists every default and range.
 **
 ** Rows come ordered by payment_id, then rank. A full scan scores every
 ** payment, then lets the automatic matches claim their invoices and scores
@@ -257,37 +267,24 @@ static int reconcile_prepare_all(reconcile_vtab *vtab)
     return rc;
 }
 
-/* Sets one hidden-column setting from a WHERE value. */
-static void apply_setting(struct reconcile_settings *s, int column,
-                          sqlite3_value *value)
-{
-    switch (column) {
-    case RECONCILE_COL_AUTO_THRESHOLD:
-        s->auto_threshold = sqlite3_value_double(value);
-        break;
-    case RECONCILE_COL_AUTO_MARGIN:
-        s->auto_margin = sqlite3_value_double(value);
-        break;
-    case RECONCILE_COL_FEE_ABS_CENTS:
-        s->fee_abs_cents = sqlite3_value_int64(value);
-        break;
-    case RECONCILE_COL_FEE_PCT:
-        s->fee_pct = sqlite3_value_double(value);
-        break;
-    default:
-        s->max_rank = sqlite3_value_int(value);
-    }
-}
-
 /* Reads the settings: the table, then the WHERE values in argv. */
 static int read_settings(reconcile_vtab *vtab, reconcile_cursor *cursor,
                          int idx_num, int argc, sqlite3_value **argv)
 {
-    int rc = reconcile_settings_read(vtab->settings_stmt, &cursor->settings);
+    char *problem = NULL;
+    int rc = reconcile_settings_read(vtab->settings_stmt, &cursor->settings,
+                                     &problem);
     int arg = (idx_num & PLAN_PAYMENT) ? 1 : 0;
-    char *problem;
     int i;
 
+    if (problem != NULL) {
+        rc = reconcile_set_error(
+            vtab,
+            "reconcile_candidates: in reconcile_settings, %s; correct it with UPDATE reconcile_settings",
+            problem);
+        sqlite3_free(problem);
+        return rc;
+    }
     if (rc != SQLITE_OK)
         return rc == SQLITE_NOMEM
                    ? rc
@@ -295,16 +292,19 @@ static int read_settings(reconcile_vtab *vtab, reconcile_cursor *cursor,
                          vtab,
                          "reconcile_candidates: reading reconcile_settings failed: %s",
                          sqlite3_errmsg(vtab->db));
-    for (i = 1; i < FILTER_COLUMN_COUNT; i++) {
+    /* The hidden columns come in the order of enum reconcile_setting. */
+    for (i = 1; i < FILTER_COLUMN_COUNT && rc == SQLITE_OK; i++) {
         if ((idx_num & (1 << i)) == 0)
             continue;
-        if (arg < argc && sqlite3_value_type(argv[arg]) != SQLITE_NULL)
-            apply_setting(&cursor->settings, filter_columns[i], argv[arg]);
+        if (arg < argc)
+            rc = reconcile_setting_set(&cursor->settings,
+                                       filter_columns[i] -
+                                           RECONCILE_COL_AUTO_THRESHOLD,
+                                       argv[arg], &problem);
         arg++;
     }
-    problem = reconcile_settings_check(&cursor->settings);
     if (problem == NULL)
-        return SQLITE_OK;
+        return rc;
     rc = reconcile_set_error(vtab, "reconcile_candidates: %s", problem);
     sqlite3_free(problem);
     return rc;
@@ -1036,5 +1036,7 @@ int reconcile_register(sqlite3 *db)
 
     if (rc == SQLITE_OK)
         rc = creditor_ref_register(db);
+    if (rc == SQLITE_OK)
+        rc = reconcile_settings_register(db);
     return rc;
 }

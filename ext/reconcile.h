@@ -24,37 +24,71 @@
 
 /* ---- Settings ---------------------------------------------------------- */
 
-/* Settings of one run; reconcile_settings_default() gives the defaults. */
+/*
+** Settings of one run; reconcile_settings_default() gives the defaults and
+** the header of reconcile_settings.c the allowed values.
+*/
 struct reconcile_settings {
     double auto_threshold;       /* min score of an auto match: 0.93 */
     double auto_margin;          /* min log-odds lead over rank 2: 2.0 */
-    sqlite3_int64 fee_abs_cents; /* fixed part of the fee tolerance */
-    double fee_pct;              /* percent part of the fee tolerance */
+    sqlite3_int64 fee_abs_cents; /* fixed part of the fee tolerance, in
+                                 ** 1/100 of the major unit: 1000 */
+    double fee_pct;              /* percent part of the fee tolerance: 3 */
     int max_rank;                /* candidates listed per payment: 5 */
-    int subset_max_invoices;     /* open invoices a subset draws on */
+    int subset_max_invoices;     /* open invoices a subset draws on: 16 */
     int subset_max_size;         /* maximum invoices a subset: 8 */
-    int closed_lookback_days;    /* paid/void invoices kept for refs */
+    int closed_lookback_days;    /* paid/void invoices kept for refs: 365 */
     int duplicate_days;          /* window of a probable duplicate: 5 */
 };
+
+/* The settings, in the column order of the reconcile_settings query. */
+enum reconcile_setting {
+    RECONCILE_SETTING_AUTO_THRESHOLD,
+    RECONCILE_SETTING_AUTO_MARGIN,
+    RECONCILE_SETTING_FEE_ABS_CENTS,
+    RECONCILE_SETTING_FEE_PCT,
+    RECONCILE_SETTING_MAX_RANK,
+    RECONCILE_SETTING_SUBSET_MAX_INVOICES,
+    RECONCILE_SETTING_SUBSET_MAX_SIZE,
+    RECONCILE_SETTING_CLOSED_LOOKBACK_DAYS,
+    RECONCILE_SETTING_DUPLICATE_DAYS,
+    RECONCILE_SETTING_COUNT
+};
+
+/* Largest fee tolerance, in percent of the open amount. */
+#define RECONCILE_FEE_MAX_SHARE_PCT 10
 
 /* Fills s with the documented defaults. */
 void reconcile_settings_default(struct reconcile_settings *s);
 
 /*
-** Reads the one row of reconcile_settings from stmt over the defaults (a
-** NULL stmt or a NULL column keeps the default). Returns an SQLite code.
+** Sets one setting (enum reconcile_setting) from value; NULL keeps the
+** current value. A value of the wrong type or out of range returns
+** SQLITE_ERROR and sets *problem_out to "NAME must be ..., got ..."
+** (caller frees with sqlite3_free()); SQLITE_NOMEM sets it to NULL.
 */
-int reconcile_settings_read(sqlite3_stmt *stmt, struct reconcile_settings *s);
+int reconcile_setting_set(struct reconcile_settings *s, int setting,
+                          sqlite3_value *value, char **problem_out);
 
 /*
-** Returns NULL when every setting is in range, else the problem in words
-** (caller frees with sqlite3_free()).
+** Reads the one row of reconcile_settings from stmt over the defaults (a
+** NULL stmt or a NULL column keeps the default). Returns an SQLite code;
+** on a bad value, SQLITE_ERROR with *problem_out as reconcile_setting_set
+** sets it.
 */
-char *reconcile_settings_check(const struct reconcile_settings *s);
+int reconcile_settings_read(sqlite3_stmt *stmt, struct reconcile_settings *s,
+                            char **problem_out);
 
-/* Fee tolerance for an open amount: fee_abs_cents + open * fee_pct / 100. */
+/*
+** Returns the fee tolerance of an open amount in currency (3 letters), in
+** its minor units; see FEE TOLERANCE in reconcile_settings.c.
+*/
 sqlite3_int64 reconcile_fee_tolerance(const struct reconcile_settings *s,
+                                      const char *currency,
                                       sqlite3_int64 open_cents);
+
+/* Registers the SQL function reconcile_fee_tolerance on db. */
+int reconcile_settings_register(sqlite3 *db);
 
 /* ---- Memo parsing (reconcile_memo.c) ----------------------------------- */
 
@@ -349,8 +383,10 @@ struct reconcile_payment {
 /* Kind of reference match between memo and invoice, weakest first. */
 enum reconcile_ref_kind {
     RECONCILE_REF_NONE,
-    RECONCILE_REF_SERIAL, /* only the last digit run of the number */
-    RECONCILE_REF_FUZZY,  /* one edit or swap away */
+    RECONCILE_REF_SERIAL,    /* only the last digit run of the number */
+    RECONCILE_REF_REGROUPED, /* same key, but another invoice's number has
+                             ** the memo's grouping: 'F-12/3' for 'F-1/23' */
+    RECONCILE_REF_FUZZY,     /* one edit or swap away */
     RECONCILE_REF_STRUCTURED_INVALID, /* payload of a bad-check reference */
     RECONCILE_REF_DIGITS,             /* the number without letters or zeros */
     RECONCILE_REF_EXACT,              /* the number, as normalized */
@@ -384,6 +420,9 @@ enum reconcile_customer_kind {
 #define RECONCILE_ROW_DECIDED 8     /* a person rejected or undid one */
 #define RECONCILE_ROW_SUBSET 16     /* found by the subset-sum search */
 #define RECONCILE_ROW_ALLOCATED 32  /* payment already partly allocated */
+#define RECONCILE_ROW_REF_AMBIGUOUS                                            \
+    64 /* the memo's number fits several                                       \
+       ** invoices the payment may pay */
 
 /* One invoice of a candidate row. */
 struct reconcile_member {

@@ -154,6 +154,8 @@ static void append_member_ref(sqlite3_str *out,
         }
         if (m->ref_kind == RECONCILE_REF_FUZZY)
             sqlite3_str_appendall(out, " (one edit)");
+        if (m->ref_kind == RECONCILE_REF_REGROUPED)
+            sqlite3_str_appendall(out, " (grouped as another number)");
     }
 }
 
@@ -299,6 +301,8 @@ static void append_holds(sqlite3_str *out,
         sqlite3_str_appendall(out, "; pays more than twice what is open");
     if (row->flags & RECONCILE_ROW_AMBIGUOUS)
         sqlite3_str_appendall(out, "; another subset sums the same");
+    if (row->flags & RECONCILE_ROW_REF_AMBIGUOUS)
+        sqlite3_str_appendall(out, "; memo number fits another invoice too");
     if (row->flags & RECONCILE_ROW_ALLOCATED)
         sqlite3_str_appendall(out, "; payment already partly allocated");
     if (row->flags & RECONCILE_ROW_DECIDED)

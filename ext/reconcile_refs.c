@@ -44,6 +44,9 @@ static double ref_weight(int kind, int len, int spread)
     case RECONCILE_REF_FUZZY:
         base = len >= 6 ? W_REF_FUZZY_LONG : W_REF_FUZZY_SHORT;
         break;
+    case RECONCILE_REF_REGROUPED:
+        base = W_REF_REGROUPED;
+        break;
     case RECONCILE_REF_SERIAL:
         base = serial_weight_by_length[len < 5 ? len : 5];
         break;
@@ -107,6 +110,7 @@ int reconcile_add_candidate(struct reconcile_book *book,
         c->memo_start = (unsigned short)match->start;
         c->memo_end = (unsigned short)match->end;
         c->span_in_column = (unsigned char)match->in_column;
+        c->ref_ambiguous = (unsigned char)match->ambiguous;
     }
     return book->slot[invoice];
 }
@@ -142,7 +146,8 @@ static int is_plausible(const struct reconcile_book *book,
         return 0;
     if (inv->customer >= 0 && reconcile_payer_of(work, inv->customer))
         return 1;
-    return reconcile_amount_kind(work->settings, work->payment->amount_cents,
+    return reconcile_amount_kind(work->settings, work->payment->currency,
+                                 work->payment->amount_cents,
                                  inv->open_cents) <= RECONCILE_AMOUNT_OVER_FEE;
 }
 
@@ -162,6 +167,150 @@ static int closed_explains(const struct reconcile_book *book,
            (inv->customer >= 0 && reconcile_payer_of(work, inv->customer));
 }
 
+/* Most invoices one memo key names whose grouping is compared. */
+#define MAX_SHAPE_COMPARE 16
+
+/* Room for a shape; a longer one is cut, which only ever adds ties. */
+#define SHAPE_MAX 64
+
+/*
+** Writes the grouping of a number: its runs of ASCII letters (upper case)
+** and of digits (leading zeros cut), joined by '-'. 'F-12/3', 'F12/3' and
+** 'f 12 03' give 'F-12-3'; 'F-1/23' gives 'F-1-23', though ref_normalize
+** makes 'F123' of both. With digits_only the letter runs are left out.
+** Returns the length.
+*/
+static int shape_of(const char *text, int n, int digits_only, char *out)
+{
+    int len = 0;
+    int i = 0;
+
+    while (i < n && len < SHAPE_MAX - 1) {
+        char c = text[i];
+        int digit = c >= '0' && c <= '9';
+        int letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        if (!digit && !(letter && !digits_only)) {
+            i++;
+            continue;
+        }
+        if (len > 0)
+            out[len++] = '-';
+        while (digit && i + 1 < n && text[i] == '0' && text[i + 1] >= '0' &&
+               text[i + 1] <= '9')
+            i++;
+        for (; i < n && len < SHAPE_MAX; i++) {
+            char d = text[i];
+            int same_run =
+                digit ? (d >= '0' && d <= '9')
+                      : ((d >= 'A' && d <= 'Z') || (d >= 'a' && d <= 'z'));
+            if (!same_run)
+                break;
+            out[len++] = d >= 'a' ? (char)(d - 'a' + 'A') : d;
+        }
+    }
+    return len;
+}
+
+/*
+** Returns 1 when the memo words of key k group their characters as the
+** invoice's number does (see shape_of). For kind RECONCILE_REF_DIGITS only
+** the digit runs are compared.
+*/
+static int same_shape(const struct reconcile_book *book,
+                      const struct reconcile_work *work,
+                      const struct reconcile_memo_key *k, int invoice, int kind)
+{
+    const struct reconcile_invoice *inv = &book->invoices[invoice];
+    int digits_only = kind == RECONCILE_REF_DIGITS;
+    char memo_shape[SHAPE_MAX];
+    char number_shape[SHAPE_MAX];
+    int memo_len = shape_of(work->payment->memo + k->start, k->end - k->start,
+                            digits_only, memo_shape);
+    int number_len = shape_of(reconcile_book_text(book, inv->number_offset),
+                              inv->number_len, digits_only, number_shape);
+
+    return memo_len == number_len &&
+           memcmp(memo_shape, number_shape, (size_t)memo_len) == 0;
+}
+
+/* Invoices one memo key names, by kind of match. */
+struct key_tally {
+    int count[RECONCILE_REF_STRUCTURED + 1];     /* postings */
+    int plausible[RECONCILE_REF_STRUCTURED + 1]; /* see is_plausible */
+    int eligible[RECONCILE_REF_STRUCTURED + 1];  /* may receive the money */
+    int shaped[RECONCILE_REF_STRUCTURED + 1];    /* eligible, same_shape */
+};
+
+/* Returns 1 when kind names an invoice by its whole number or digits. */
+static int is_number_kind(int kind)
+{
+    return kind == RECONCILE_REF_EXACT || kind == RECONCILE_REF_DIGITS;
+}
+
+/*
+** Returns 1 when the key names several invoices the payment may pay at
+** this kind, so the grouping of the memo words decides between them.
+*/
+static int key_collides(const struct key_tally *t, int kind)
+{
+    return is_number_kind(kind) && t->eligible[kind] > 1 &&
+           t->count[kind] <= MAX_SHAPE_COMPARE;
+}
+
+/*
+** Settles a match of a key that names several invoices the payment may
+** pay (key_collides). An invoice whose number groups its characters as
+** the memo does wins when it is the only one: it keeps its kind at full
+** weight, and the others become RECONCILE_REF_REGROUPED. When none or
+** several group them so, the memo cannot tell those apart, and their
+** matches are marked ambiguous, which rules out auto.
+*/
+static void settle_collision(const struct reconcile_book *book,
+                             const struct reconcile_work *work,
+                             const struct reconcile_memo_key *k,
+                             const struct key_tally *t, int invoice,
+                             struct reconcile_ref_match *match)
+{
+    int shaped = t->shaped[match->kind];
+    int same = same_shape(book, work, k, invoice, match->kind);
+
+    if (shaped == 1 && same) {
+        match->spread = 1;
+        return;
+    }
+    if (shaped >= 1 && !same) {
+        match->kind = RECONCILE_REF_REGROUPED;
+        return;
+    }
+    match->ambiguous = is_eligible(book, work, invoice);
+}
+
+/* Counts, by kind, the invoices of the postings from first on; see key_tally.
+ */
+static void tally_key(const struct reconcile_book *book,
+                      const struct reconcile_work *work,
+                      const struct reconcile_memo_key *k, int first,
+                      struct key_tally *t)
+{
+    const struct reconcile_keymap *m = &book->numbers;
+    int p;
+
+    memset(t, 0, sizeof(*t));
+    for (p = first; p >= 0; p = m->postings[p].next) {
+        int kind = kind_of_tag(m->postings[p].tag);
+        int invoice = m->postings[p].value;
+        t->count[kind]++;
+        t->plausible[kind] += is_plausible(book, work, invoice);
+        t->eligible[kind] += is_eligible(book, work, invoice);
+    }
+    for (p = first; p >= 0; p = m->postings[p].next) {
+        int kind = kind_of_tag(m->postings[p].tag);
+        int invoice = m->postings[p].value;
+        if (key_collides(t, kind) && is_eligible(book, work, invoice))
+            t->shaped[kind] += same_shape(book, work, k, invoice, kind);
+    }
+}
+
 /*
 ** Looks up one memo key among the invoice numbers and records the
 ** matches. Sets *plausible_out to the plausible invoices it names by more
@@ -175,49 +324,49 @@ static int lookup_key(struct reconcile_book *book, struct reconcile_work *work,
     const struct reconcile_memo_key *k = &work->memo.keys[key_index];
     const struct reconcile_keymap *m = &book->numbers;
     int entry = reconcile_keymap_find(m, k->text, k->len);
-    int count[RECONCILE_REF_STRUCTURED + 1] = {0};
-    int plausible[RECONCILE_REF_STRUCTURED + 1] = {0};
+    struct key_tally t;
     int p;
 
     *plausible_out = 0;
     *explained_out = 0;
     if (entry < 0)
         return SQLITE_OK;
-    for (p = m->entries[entry].first; p >= 0; p = m->postings[p].next) {
-        int kind = kind_of_tag(m->postings[p].tag);
-        int invoice = m->postings[p].value;
-        count[kind]++;
-        plausible[kind] += is_plausible(book, work, invoice);
-        if (kind != RECONCILE_REF_SERIAL &&
-            closed_explains(book, work, invoice))
+    tally_key(book, work, k, m->entries[entry].first, &t);
+    for (p = m->entries[entry].first; p >= 0; p = m->postings[p].next)
+        if (kind_of_tag(m->postings[p].tag) != RECONCILE_REF_SERIAL &&
+            closed_explains(book, work, m->postings[p].value))
             *explained_out = 1;
-    }
-    if (count[RECONCILE_REF_SERIAL] > MAX_SERIAL_MATCHES) {
+    if (t.count[RECONCILE_REF_SERIAL] > MAX_SERIAL_MATCHES) {
         if (work->weak_count < MAX_WEAK_KEYS) {
             work->weak[work->weak_count].key = key_index;
-            work->weak[work->weak_count++].spread = count[RECONCILE_REF_SERIAL];
+            work->weak[work->weak_count++].spread =
+                t.count[RECONCILE_REF_SERIAL];
         }
-        count[RECONCILE_REF_SERIAL] = 0;
+        t.count[RECONCILE_REF_SERIAL] = 0;
     }
     for (p = m->entries[entry].first; p >= 0; p = m->postings[p].next) {
         const struct reconcile_invoice *inv =
             &book->invoices[m->postings[p].value];
         struct reconcile_ref_match match;
         match.kind = kind_of_tag(m->postings[p].tag);
-        if (count[match.kind] == 0)
+        if (t.count[match.kind] == 0)
             continue;
         match.len =
             match.kind == RECONCILE_REF_SERIAL ? inv->serial_len : k->len;
-        match.spread = plausible[match.kind] > 1 ? plausible[match.kind] : 1;
+        match.spread =
+            t.plausible[match.kind] > 1 ? t.plausible[match.kind] : 1;
         match.start = k->start;
         match.end = k->end;
         match.in_column = 0;
+        match.ambiguous = 0;
+        if (key_collides(&t, match.kind))
+            settle_collision(book, work, k, &t, m->postings[p].value, &match);
         if (reconcile_add_candidate(book, work, m->postings[p].value, &match) <
             0)
             return SQLITE_NOMEM;
     }
     *plausible_out =
-        plausible[RECONCILE_REF_EXACT] + plausible[RECONCILE_REF_DIGITS];
+        t.plausible[RECONCILE_REF_EXACT] + t.plausible[RECONCILE_REF_DIGITS];
     if (*plausible_out > 0)
         *explained_out = 1;
     return SQLITE_OK;
@@ -355,6 +504,7 @@ static int lookup_fuzzy(struct reconcile_book *book,
         match.start = k->start;
         match.end = k->end;
         match.in_column = 0;
+        match.ambiguous = 0;
         if (reconcile_add_candidate(book, work, hits->hit[i].invoice, &match) <
             0)
             return SQLITE_NOMEM;
@@ -384,6 +534,7 @@ static int lookup_payload(struct reconcile_book *book,
         match.start = r->start;
         match.end = r->end;
         match.in_column = !r->from_memo;
+        match.ambiguous = 0;
         if (reconcile_add_candidate(book, work, m->postings[p].value, &match) <
             0)
             return SQLITE_NOMEM;

@@ -29,6 +29,9 @@
 **       6+ characters +8.0, 5: +7.0, 4: +6.0, 3: +4.0, 2: +2.5, 1: +1.0
 **     its digits only (prefix or letters dropped): the same less 1.0
 **     one edit or one swap away: key of 6+ characters +4.5, else +2.5
+**     the number's key, when the memo groups its characters as another
+**     invoice's number does ('F-12/3' for F-1/23 beside F-12/3; both
+**     normalize to F123)                                        +1.0
 **     payload of a structured reference with wrong check digits  +3.0
 **     only the last digit run (the serial): 5+ digits +5.0, 4: +3.5,
 **       3: +2.0, 1-2: +1.0
@@ -36,8 +39,9 @@
 **   of the payer's customer or of any when the payer is unknown; or,
 **   when the payment is over, points even by a typo at another open
 **   invoice of the row's customer                              -3.0
-**   amount against the open amount (tolerance = fee_abs_cents +
-**   open * fee_pct / 100):
+**   amount against the open amount (fee tolerance: fee_abs_cents in
+**   hundredths of the major unit + open * fee_pct / 100, at most 10% of
+**   the open amount; see reconcile_settings.c):
 **     equal +5.0, less 0.5 ln(k) when k invoices with other support
 **       share the amount (all open invoices for one with none), never
 **       below +3.0; short within tolerance +1.8; over within tolerance
@@ -67,7 +71,10 @@
 ** person rejected or undid a match of it; the memo names a paid or void
 ** invoice more strongly than any open one; an earlier payment has the same
 ** payer, amount and reference (a probable duplicate); another subset sums
-** the same; the payment is more than twice what the row has open. A full
+** the same; the memo's number fits several invoices the payment may pay
+** and its grouping ('F-12/3' against 'F-1/23') does not single one out,
+** or singles out another invoice than the row's; the payment is more than twice
+*what the row has open. A full
 ** scan then also applies the claims of reconcile_batch.c.
 */
 #include <math.h>
@@ -160,9 +167,10 @@ static int add_amount_matches(struct reconcile_book *book,
 
 /* Returns the amount kind of paying paid against open. */
 int reconcile_amount_kind(const struct reconcile_settings *s,
-                          sqlite3_int64 paid, sqlite3_int64 open)
+                          const char *currency, sqlite3_int64 paid,
+                          sqlite3_int64 open)
 {
-    sqlite3_int64 tolerance = reconcile_fee_tolerance(s, open);
+    sqlite3_int64 tolerance = reconcile_fee_tolerance(s, currency, open);
     sqlite3_int64 diff = paid - open;
 
     if (diff == 0)
@@ -300,7 +308,9 @@ static int shares_span(const struct reconcile_work *work,
     for (i = 0; i < row->member_count; i++) {
         const struct reconcile_member *m =
             &work->members[row->member_first + i];
+        /* Words grouped as another invoice's number point at that one. */
         if (m->ref_kind != RECONCILE_REF_NONE &&
+            m->ref_kind != RECONCILE_REF_REGROUPED &&
             m->span_in_column == c->span_in_column &&
             m->memo_start < c->memo_end && c->memo_start < m->memo_end)
             return 1;
@@ -428,6 +438,9 @@ static int score_members(const struct reconcile_book *book,
             m->memo_end = c->memo_end;
             m->span_in_column = c->span_in_column;
             m->ref_weight = c->ref_weight;
+            /* The memo fits another invoice as well, or better. */
+            if (c->ref_ambiguous || c->ref_kind == RECONCILE_REF_REGROUPED)
+                row->flags |= RECONCILE_ROW_REF_AMBIGUOUS;
         }
         ref_sum += m->ref_weight;
         if (m->ref_kind < weakest)
@@ -443,7 +456,8 @@ static int score_members(const struct reconcile_book *book,
     row->ref_weight = (float)(ref_sum / row->member_count);
     row->difference_cents = work->payment->amount_cents - open_sum;
     row->amount_kind = (unsigned char)reconcile_amount_kind(
-        work->settings, work->payment->amount_cents, open_sum);
+        work->settings, work->payment->currency, work->payment->amount_cents,
+        open_sum);
     *logit += row->ref_weight + date_min +
               amount_weight(row->amount_kind,
                             row->member_count == 1
@@ -617,7 +631,9 @@ static void decide_auto(struct reconcile_work *work)
         (work->row_count < 2 || best->logit - work->rows[1].row.logit >=
                                     work->settings->auto_margin) &&
         p->allocated_cents == 0 && p->decision_flags == 0 &&
-        !work->names_closed && !(best->flags & RECONCILE_ROW_AMBIGUOUS) &&
+        !work->names_closed &&
+        !(best->flags &
+          (RECONCILE_ROW_AMBIGUOUS | RECONCILE_ROW_REF_AMBIGUOUS)) &&
         p->duplicate_of == 0 && !pays_double(best, p->amount_cents);
 }
 

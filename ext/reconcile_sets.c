@@ -260,7 +260,8 @@ static int add_subset(struct reconcile_book *book, struct reconcile_work *work,
 {
     struct reconcile_subset *s = &work->subset;
     sqlite3_int64 paid = work->payment->amount_cents;
-    sqlite3_int64 tolerance = reconcile_fee_tolerance(work->settings, paid);
+    sqlite3_int64 tolerance =
+        reconcile_fee_tolerance(work->settings, work->payment->currency, paid);
     sqlite3_int64 target = paid;
     int max_size = work->settings->subset_max_size - anchor_count;
     int inv[MAX_SET];

@@ -16,6 +16,7 @@
 #define W_REF_STRUCTURED 14.0
 #define W_REF_FUZZY_LONG 4.5
 #define W_REF_FUZZY_SHORT 2.5
+#define W_REF_REGROUPED 1.0
 #define W_REF_STRUCTURED_INVALID 3.0
 #define W_REF_DIGITS_LESS 1.0
 #define W_REF_FLOOR 0.3
@@ -70,6 +71,8 @@ struct reconcile_candidate {
     unsigned char ref_kind; /* enum reconcile_ref_kind */
     unsigned char ref_len;
     unsigned char span_in_column;
+    unsigned char ref_ambiguous; /* the reference fits other invoices the
+                                 ** payment may pay as well */
     unsigned short memo_start;
     unsigned short memo_end;
 };
@@ -171,6 +174,7 @@ struct reconcile_ref_match {
     int start;  /* span of the text that matched */
     int end;
     int in_column; /* 1: the span is in structured_ref */
+    int ambiguous; /* 1: the memo text fits other invoices as well */
 };
 
 /* Makes room for one more element; may reallocate, old pointer invalid. */
@@ -209,9 +213,10 @@ reconcile_payer_of(const struct reconcile_work *work, int customer);
 /* Returns the customer weight of a payer match. */
 double reconcile_payer_weight(const struct reconcile_payer *p);
 
-/* Returns the amount kind of paying paid against open cents. */
+/* Returns the amount kind of paying paid against open cents in currency. */
 int reconcile_amount_kind(const struct reconcile_settings *s,
-                          sqlite3_int64 paid, sqlite3_int64 open);
+                          const char *currency, sqlite3_int64 paid,
+                          sqlite3_int64 open);
 
 /*
 ** Adds a scored row for invoices (oldest first). Returns SQLITE_OK, also

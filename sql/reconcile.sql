@@ -4,8 +4,9 @@
 -- Load after schema.sql, triggers.sql and views.sql. The tables and the
 -- decision triggers need no extension function; the views
 -- reconcile_auto_allocations and discrepancies read the extension's
--- reconcile_candidates table and ref_normalize(), so they work only where
--- the extension is loaded.
+-- reconcile_candidates table and ref_normalize(), and reconcile_write_offs
+-- and discrepancies call its reconcile_fee_tolerance(), so they work only
+-- where the extension is loaded.
 --
 -- The statements a person or a batch job runs:
 --
@@ -40,17 +41,28 @@
 --            effective_date, 'rule', 'ana', reason
 --     FROM reconcile_write_offs;
 
--- Engine settings: one row. reconcile_candidates reads it at every query
--- (a hidden column in WHERE overrides it for that query); the views read
--- plausible_score and duplicate_days. Written by people.
+-- Engine settings: one row, written by people. reconcile_candidates reads
+-- it at every query, and a hidden column in WHERE overrides it for that
+-- query. A value of the wrong type or range (ext/reconcile_settings.c
+-- lists them) makes the query fail with an error naming the column, the
+-- value and the range. The views read plausible_score, duplicate_days and
+-- the fee settings.
+--
+-- Fee tolerance of an open amount: fee_abs_cents, in hundredths of the
+-- major unit of the invoice's currency (1000 is 10.00 EUR, 10 JPY or
+-- 10.000 KWD), plus fee_pct percent of the open amount, rounded down to
+-- minor units and at most 10% of the open amount. Defaults: 1000 and 3.0,
+-- so 40.00 on 1000.00 EUR, 5.00 on 50.00 EUR (the cap), 0 on 1 JPY.
 CREATE TABLE IF NOT EXISTS reconcile_settings (
     id                   INTEGER PRIMARY KEY CHECK (id = 1), -- always 1
     auto_threshold       REAL NOT NULL DEFAULT 0.93         -- lowest auto score
                          CHECK (auto_threshold BETWEEN 0 AND 1),
     auto_margin          REAL NOT NULL DEFAULT 2.0          -- log-odds lead
-                         CHECK (auto_margin >= 0),          -- over rank 2
+                         CHECK (auto_margin BETWEEN 0 AND 100), -- over rank 2
     fee_abs_cents        INTEGER NOT NULL DEFAULT 1000      -- fee tolerance:
-                         CHECK (fee_abs_cents >= 0),        -- fixed part
+                         CHECK (fee_abs_cents BETWEEN 0 AND 100000000),
+                                                            -- fixed part, in
+                                                            -- 1/100 major unit
     fee_pct              REAL NOT NULL DEFAULT 3.0          -- ... plus percent
                          CHECK (fee_pct BETWEEN 0 AND 100), -- of open amount
     max_rank             INTEGER NOT NULL DEFAULT 5         -- rows per payment
@@ -60,11 +72,12 @@ CREATE TABLE IF NOT EXISTS reconcile_settings (
     subset_max_size      INTEGER NOT NULL DEFAULT 8         -- per subset
                          CHECK (subset_max_size BETWEEN 2 AND 16),
     closed_lookback_days INTEGER NOT NULL DEFAULT 365       -- paid invoices
-                         CHECK (closed_lookback_days >= 0), -- kept for refs
+                         CHECK (closed_lookback_days BETWEEN 0 AND 36600),
+                                                            -- kept for refs
     plausible_score      REAL NOT NULL DEFAULT 0.5          -- below: no match
                          CHECK (plausible_score BETWEEN 0 AND 1),
     duplicate_days       INTEGER NOT NULL DEFAULT 5         -- duplicate window
-                         CHECK (duplicate_days >= 0)
+                         CHECK (duplicate_days BETWEEN 0 AND 3660)
 );
 INSERT OR IGNORE INTO reconcile_settings (id) VALUES (1);
 
@@ -273,8 +286,8 @@ SELECT invoice_id, 'payment' AS kind, payment_id, amount_cents,
 FROM parts;
 
 -- Short payments the fee tolerance covers: invoices left open by at most
--- fee_abs_cents + total * fee_pct / 100 after a payment was allocated to
--- them, with the write-off that closes each.
+-- the tolerance of their total (see reconcile_settings above) after a
+-- payment was allocated to them, with the write-off that closes each.
 CREATE VIEW IF NOT EXISTS reconcile_write_offs AS
 SELECT i.invoice_id, i.customer_id, i.currency,
        i.total_cents - i.allocated_cents AS amount_cents,
@@ -291,7 +304,8 @@ WHERE s.id = 1
   AND i.status = 'issued'
   AND i.allocated_cents > 0
   AND i.total_cents - i.allocated_cents
-      <= s.fee_abs_cents + CAST(i.total_cents * s.fee_pct / 100 AS INTEGER);
+      <= reconcile_fee_tolerance(i.total_cents, i.currency, s.fee_abs_cents,
+                                 s.fee_pct);
 
 -- Customer credit: money received and not allocated, per customer and
 -- currency. The customer is payments.customer_id or, for a payment
@@ -390,8 +404,8 @@ SELECT 'short_payment', a.payment_id, i.invoice_id, i.customer_id,
        i.total_cents - i.allocated_cents, i.currency,
        'invoice ' || i.number || ' left open after payment ' || a.payment_id
        || CASE WHEN i.total_cents - i.allocated_cents
-                    <= s.fee_abs_cents
-                       + CAST(i.total_cents * s.fee_pct / 100 AS INTEGER)
+                    <= reconcile_fee_tolerance(i.total_cents, i.currency,
+                                               s.fee_abs_cents, s.fee_pct)
                THEN '; within the fee tolerance: see reconcile_write_offs'
                ELSE '' END
 FROM invoices i

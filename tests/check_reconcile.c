@@ -284,6 +284,111 @@ START_TEST(test_reconcile_fee_tolerance)
 END_TEST
 
 /*
+** Invoices 7 'F-1/23' (Acme, 700.00) and 8 'F-12/3' (Perez, 300.00), both
+** issued 03-01 and due 03-31, normalize to the same key F123. Payments of
+** 700.00 on 03-31, payer unknown, so both invoices may receive them.
+** Memo 'F-12/3' groups its characters as invoice 8 does, so 8 keeps the
+** exact weight of a 4-character key, 6.0, and 7 gets the regrouped weight
+** 1.0. Invoice 8: -6 + 6.0 + over by 400.00 (tolerance 10.00 + 3% of
+** 300.00 = 19.00) -1.5 + due date 0.80 = -0.70. Invoice 7: -6 + 1.0 +
+** equal 5.0 + memo names invoice 8 -3.0 + 0.80 = -2.20. Before the
+** grouping was compared, 7 had the full 6.0 (8 is no plausible reading:
+** amount over, payer unknown): 5.80, automatic.
+** Memo 'F123' cannot tell them apart: both 6.0, 7 first with 5.80, and
+** neither automatic. Memo 'F-1/23' names 7: 5.80 and automatic; invoice
+** 8 is -6 + 1.0 - 3.0 - 1.5 + 0.80 = -8.70.
+*/
+START_TEST(test_reconcile_ref_key_collision)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (7, 'F-1/23', 1, '2024-03-01', '2024-03-31', 70000,"
+                     " 'EUR'),"
+                     " (8, 'F-12/3', 2, '2024-03-01', '2024-03-31', 30000,"
+                     " 'EUR')");
+    add_payment(db, 1, "2024-03-31", 70000, NULL, "F-12/3");
+    add_payment(db, 2, "2024-03-31", 70000, NULL, "F123");
+    add_payment(db, 3, "2024-03-31", 70000, NULL, "F-1/23");
+    expect_sql(db, ROWS(1),
+               "1|[8]|[30000]|over|0|-0.70\n"
+               "2|[7]|[70000]|equal|0|-2.20");
+    expect_sql(db,
+               "SELECT evidence FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 2",
+               "ref 'F-1/23' in memo as 'F-12/3' (grouped as another "
+               "number); memo names another invoice; amount equal; payer "
+               "unknown; paid on due date");
+    expect_sql(db, ROWS(2),
+               "1|[7]|[70000]|equal|0|5.80\n"
+               "2|[8]|[30000]|over|0|-0.70");
+    expect_sql(db,
+               "SELECT evidence FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND rank = 1",
+               "ref 'F-1/23' in memo as 'F123'; amount equal; payer unknown; "
+               "paid on due date; memo number fits another invoice too");
+    /* Rank 3 is RE-001, whose serial 1 is a digit run of 'F-1/23'. */
+    expect_sql(db, ROWS(3) " AND rank <= 2",
+               "1|[7]|[70000]|equal|1|5.80\n"
+               "2|[8]|[30000]|over|0|-8.70");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** fee_abs_cents is in hundredths of the major unit: 1000 is 10.00 EUR,
+** 10 JPY (no minor digits) and 10.000 KWD (10000 fils). The tolerance is
+** at most 10% of the open amount:
+**   1000.00 EUR: 1000 + 3% of 100000 = 4000, cap 10000 -> 4000
+**   80.00 EUR:   1000 + 240 = 1240, cap 800 -> 800
+**   1 JPY:       10 + 0 = 10, cap 0 (10% of 1, rounded down) -> 0
+**   50000 JPY:   10 + 1500 = 1510, cap 5000 -> 1510
+**   1000.000 KWD with fee_pct 0: 10000, cap 100000 -> 10000
+** Payments: 1001 JPY for the 1 JPY invoice is over (1000 > 0), where 1000
+** JPY of fixed tolerance made it 'over_fee'; 48000 JPY for 50000 JPY is
+** short by 2000 > 1510, a partial payment; 49000 JPY is short by 1000, a
+** fee. 72.00 EUR for RE-002 (80.00) is short by 8.00, a fee; 70.00 is
+** short by 10.00, over the 8.00 cap, so partial.
+*/
+START_TEST(test_reconcile_fee_tolerance_by_currency)
+{
+    sqlite3 *db = open_ledger();
+
+    expect_sql(db,
+               "SELECT reconcile_fee_tolerance(100000, 'EUR', 1000, 3),"
+               " reconcile_fee_tolerance(8000, 'EUR', 1000, 3),"
+               " reconcile_fee_tolerance(1, 'JPY', 1000, 3),"
+               " reconcile_fee_tolerance(50000, 'JPY', 1000, 3),"
+               " reconcile_fee_tolerance(1000000, 'KWD', 1000, 0)",
+               "4000|800|0|1510|10000");
+    expect_sql_error(db, "SELECT reconcile_fee_tolerance(100, 'EUR', 1, 'x')",
+                     "reconcile_fee_tolerance: fee_pct must be a number from "
+                     "0 to 100, got 'x'");
+    harness_exec(db,
+                 "INSERT INTO invoices (invoice_id, number, customer_id,"
+                 " issue_date, due_date, total_cents, currency) VALUES"
+                 " (9, 'J-100', 1, '2024-03-01', '2024-03-31', 1, 'JPY'),"
+                 " (10, 'J-200', 1, '2024-03-01', '2024-03-31', 50000,"
+                 " 'JPY');"
+                 "INSERT INTO payments (payment_id, received_date,"
+                 " amount_cents, currency, payer_name, reference) VALUES"
+                 " (1, '2024-03-31', 1001, 'JPY', 'ACME TRADING', 'J-100'),"
+                 " (2, '2024-03-31', 48000, 'JPY', 'ACME TRADING', 'J-200'),"
+                 " (3, '2024-03-31', 49000, 'JPY', 'ACME TRADING', 'J-200')");
+    add_payment(db, 4, "2024-05-02", 7200, "BETA GMBH", "RE-002");
+    add_payment(db, 5, "2024-05-02", 7000, "BETA GMBH", "RE-002");
+    expect_sql(db,
+               "SELECT payment_id, invoice_ids, amount_match, difference_cents"
+               " FROM reconcile_candidates WHERE rank = 1 AND fee_pct = 3"
+               " AND payment_id IN (1, 2, 3, 4, 5) ORDER BY payment_id",
+               "1|[9]|over|1000\n2|[10]|short|-2000\n3|[10]|fee|-1000\n"
+               "4|[6]|fee|-800\n5|[6]|short|-1000");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** 400.00 for invoice 1 is partial (-1.5): 5.80 and 'partial: pays 400.00
 ** of 1000.00'. 1100.00 is over by 100.00 beyond 40.00 (-1.5): 5.80 and a
 ** credit of 100.00.
@@ -940,14 +1045,81 @@ START_TEST(test_reconcile_settings_out_of_range)
     expect_sql_error(db,
                      "SELECT * FROM reconcile_candidates"
                      " WHERE auto_threshold = 2",
-                     "reconcile_candidates: auto_threshold '2' is not between"
-                     " 0 and 1");
+                     "reconcile_candidates: auto_threshold must be a number"
+                     " from 0 to 1, got '2'");
     expect_sql_error(db,
                      "SELECT * FROM reconcile_candidates WHERE max_rank = 0",
-                     "max_rank '0' is not between 1 and 100");
+                     "reconcile_candidates: max_rank must be an integer from"
+                     " 1 to 100, got '0'");
     expect_sql_error(db,
                      "SELECT * FROM reconcile_candidates WHERE fee_pct = -1",
-                     "fee_pct '-1' is not between 0 and 100");
+                     "reconcile_candidates: fee_pct must be a number from 0"
+                     " to 100, got '-1'");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates"
+                     " WHERE fee_abs_cents = 100000001",
+                     "reconcile_candidates: fee_abs_cents must be an integer"
+                     " from 0 to 100000000, got '100000001'");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates"
+                     " WHERE auto_margin = 101",
+                     "reconcile_candidates: auto_margin must be a number from"
+                     " 0 to 100, got '101'");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Each hidden column rejects text that is no number, a blob, and a
+** fraction where an integer is due; text that reads as a number and a
+** whole REAL for an integer are accepted. A value in reconcile_settings
+** that its CHECK lets through (2.5 is BETWEEN 1 AND 100) is rejected by
+** name too.
+*/
+START_TEST(test_reconcile_settings_wrong_types)
+{
+    sqlite3 *db = open_ledger();
+
+    add_payment(db, 1, "2024-03-31", 100000, "ACME TRADING", "F-2024-0042");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates"
+                     " WHERE auto_threshold = 'abc'",
+                     "reconcile_candidates: auto_threshold must be a number"
+                     " from 0 to 1, got 'abc'");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates"
+                     " WHERE auto_margin = x'0102'",
+                     "reconcile_candidates: auto_margin must be a number from"
+                     " 0 to 100, got a blob of 2 bytes");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates"
+                     " WHERE fee_abs_cents = 0.5",
+                     "reconcile_candidates: fee_abs_cents must be an integer"
+                     " from 0 to 100000000, got '0.5'");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates WHERE fee_pct = ''",
+                     "reconcile_candidates: fee_pct must be a number from 0"
+                     " to 100, got ''");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates WHERE max_rank = 2.5",
+                     "reconcile_candidates: max_rank must be an integer from"
+                     " 1 to 100, got '2.5'");
+    expect_sql_error(db,
+                     "SELECT * FROM reconcile_candidates"
+                     " WHERE max_rank = '3 rows'",
+                     "reconcile_candidates: max_rank must be an integer from"
+                     " 1 to 100, got '3 rows'");
+    /* Logit 12.30 (the exact test) is score 0.999995: automatic under a
+    ** threshold given as text, and max_rank 1.0 lists one row. */
+    expect_sql(db,
+               "SELECT count(*), sum(auto), max_rank FROM reconcile_candidates"
+               " WHERE auto_threshold = '0.99' AND max_rank = 1.0",
+               "1|1|1");
+    harness_exec(db, "UPDATE reconcile_settings SET max_rank = 2.5");
+    expect_sql_error(db, "SELECT * FROM reconcile_candidates",
+                     "reconcile_candidates: in reconcile_settings, max_rank"
+                     " must be an integer from 1 to 100, got '2.5'; correct"
+                     " it with UPDATE reconcile_settings");
     sqlite3_close(db);
 }
 END_TEST
@@ -1021,6 +1193,8 @@ Suite *reconcile_suite(void)
     tcase_add_test(evidence, test_reconcile_rf_reference_valid_and_invalid);
     tcase_add_test(evidence, test_reconcile_national_references);
     tcase_add_test(evidence, test_reconcile_fee_tolerance);
+    tcase_add_test(evidence, test_reconcile_fee_tolerance_by_currency);
+    tcase_add_test(evidence, test_reconcile_ref_key_collision);
     tcase_add_test(evidence, test_reconcile_partial_and_over);
     tcase_add_test(evidence, test_reconcile_subset_sum);
     tcase_add_test(evidence, test_reconcile_subset_oldest_first);
@@ -1049,6 +1223,7 @@ Suite *reconcile_suite(void)
     tcase_add_test(discrepancies, test_discrepancies_void_invoice_allocation);
     tcase_add_test(discrepancies, test_discrepancies_short_and_over_candidates);
     tcase_add_test(errors, test_reconcile_settings_out_of_range);
+    tcase_add_test(errors, test_reconcile_settings_wrong_types);
     tcase_add_test(errors, test_reconcile_without_schema);
     suite_add_tcase(s, evidence);
     suite_add_tcase(s, order);
