@@ -412,7 +412,7 @@ START_TEST(test_schema_readable_untrusted)
 {
     static const char *const files[] = {
         "../sql/schema.sql", "../sql/triggers.sql", "../sql/views.sql",
-        "../sql/sync.sql",
+        "../sql/sync.sql",   "../sql/reconcile.sql",
     };
     char path[] = "/tmp/receivables-untrusted-XXXXXX";
     int fd = mkstemp(path);
@@ -433,6 +433,9 @@ START_TEST(test_schema_readable_untrusted)
     expect_sql(db, "SELECT count(*) FROM executive_dashboard", "0");
     expect_sql(db, "SELECT count(*) FROM customer_card", "0");
     expect_sql(db, "SELECT count(*) FROM actions_required", "0");
+    /* reconcile.sql: its tables and decision triggers need no extension. */
+    expect_sql(db, "SELECT max_rank FROM reconcile_settings", "5");
+    expect_sql(db, "SELECT count(*) FROM reconcile_decisions", "0");
     sqlite3_close(db);
     unlink(path);
 }
