@@ -62,8 +62,10 @@ SELECT payment_id, invoice_ids, round(score, 3) AS score, rank, auto,
        amount_match, evidence
 FROM reconcile_candidates WHERE rank <= 2 ORDER BY payment_id, rank;
 
--- The nightly apply of sql/reconcile.sql: no memo names an invoice, so no
--- candidate is safe to apply unattended (auto = 0) and it adds nothing.
+-- The nightly apply of sql/reconcile.sql. No memo names an invoice, but
+-- payments 1 and 2 each equal one open invoice of the payer's customer, so
+-- their rank-1 candidates are automatic (auto = 1) and it allocates them.
+-- Payment 3 (auto = 0) is left for a person.
 INSERT INTO allocations (invoice_id, kind, payment_id, amount_cents,
                          method, score, created_by, reason)
 SELECT invoice_id, kind, payment_id, amount_cents, method, score,
