@@ -90,4 +90,5 @@ SELECT receivables_version() AS version,
        ref_similarity('INV-2013-004512 ACME', '4512') AS sim,
        creditor_ref_valid('RF18 5390 0754 7034') AS rf_valid,
        creditor_ref_payload('RF18539007547034') AS rf_payload,
-       creditor_ref_make('rf', 'F20240042') AS rf_made;
+       creditor_ref_make('rf', 'F20240042') AS rf_made,
+       reconcile_fee_tolerance(100000, 'EUR', 1000, 3.0) AS fee_tolerance;
