@@ -82,6 +82,7 @@ struct worker_figures {
     long committed[4]; /* by operation: A, I, R, U */
     long rejected_invoice;
     long rejected_payment;
+    long rejected_stale; /* of those, amounts open when read: lost races */
     long skipped;
     long busy_retries; /* busy-handler calls plus whole-operation retries */
 };
@@ -90,6 +91,9 @@ static long busy_calls;
 
 /* seq of the stress_ops row of the last committed transaction. */
 static long last_seq;
+
+/* 1 when the last allocation requested more than was open when read. */
+static int last_request_inflated;
 
 /* Waits a little and retries, counting each call. */
 static int count_busy(void *unused, int n)
@@ -397,7 +401,8 @@ static enum outcome random_allocate(sqlite3 *db, int worker, uint64_t *rng,
     sqlite3_free(row);
 
     amount = open_invoice < open_payment ? open_invoice : open_payment;
-    if (amount <= 0 || stress_random(rng) % 5 == 0)
+    last_request_inflated = amount <= 0 || stress_random(rng) % 5 == 0;
+    if (last_request_inflated)
         amount += 1 + (int64_t)(stress_random(rng) % 5000);
     stress_sleep_us((long)(stress_random(rng) % 500));
     return allocate(db, worker, invoice, payment, amount, detail);
@@ -443,8 +448,10 @@ static void run_one(sqlite3 *db, int worker, const char *import_sql,
         fflush(log);
     } else if (outcome == OUTCOME_REJECTED_INVOICE) {
         figures->rejected_invoice++;
+        figures->rejected_stale += !last_request_inflated;
     } else if (outcome == OUTCOME_REJECTED_PAYMENT) {
         figures->rejected_payment++;
+        figures->rejected_stale += !last_request_inflated;
     } else {
         figures->skipped++;
     }
@@ -472,9 +479,10 @@ static void run_worker(const char *dir, int worker, int operations,
     sqlite3_busy_handler(db, count_busy, NULL);
     for (i = 0; i < operations; i++)
         run_one(db, worker, import_sql, &rng, &figures, log);
-    fprintf(log, "# %ld %ld %ld %ld %ld %ld %ld %ld\n", figures.committed[0],
-            figures.committed[1], figures.committed[2], figures.committed[3],
-            figures.rejected_invoice, figures.rejected_payment, figures.skipped,
+    fprintf(log, "# %ld %ld %ld %ld %ld %ld %ld %ld %ld\n",
+            figures.committed[0], figures.committed[1], figures.committed[2],
+            figures.committed[3], figures.rejected_invoice,
+            figures.rejected_payment, figures.rejected_stale, figures.skipped,
             figures.busy_retries + busy_calls);
     fclose(log);
     sqlite3_close(db);
@@ -516,16 +524,18 @@ static void read_logs(const char *dir, int processes,
             struct logged_op *op;
 
             if (line[0] == '#') {
-                if (sscanf(line, "# %ld %ld %ld %ld %ld %ld %ld %ld",
+                if (sscanf(line, "# %ld %ld %ld %ld %ld %ld %ld %ld %ld",
                            &one.committed[0], &one.committed[1],
                            &one.committed[2], &one.committed[3],
                            &one.rejected_invoice, &one.rejected_payment,
-                           &one.skipped, &one.busy_retries) != 8)
+                           &one.rejected_stale, &one.skipped,
+                           &one.busy_retries) != 9)
                     stress_die("%s: bad figures line: %s", path, line);
                 for (int k = 0; k < 4; k++)
                     total->committed[k] += one.committed[k];
                 total->rejected_invoice += one.rejected_invoice;
                 total->rejected_payment += one.rejected_payment;
+                total->rejected_stale += one.rejected_stale;
                 total->skipped += one.skipped;
                 total->busy_retries += one.busy_retries;
                 continue;
@@ -747,9 +757,15 @@ static void print_figures(sqlite3 *db, int processes, int operations,
            total->committed[0] + total->committed[1] + total->committed[2] +
                total->committed[3]);
     printf("rejected by the over-allocation triggers: %ld (invoice open"
-           " amount %ld, payment unallocated amount %ld); skipped: %ld\n",
+           " amount %ld, payment unallocated amount %ld); %ld of them requested"
+           " no more than was open when read, so another writer took the"
+           " money first\n",
            total->rejected_invoice + total->rejected_payment,
-           total->rejected_invoice, total->rejected_payment, total->skipped);
+           total->rejected_invoice, total->rejected_payment,
+           total->rejected_stale);
+    printf("skipped (no payment left to allocate, no allocation to undo):"
+           " %ld\n",
+           total->skipped);
     printf("busy retries: %ld\n", total->busy_retries);
     printf("final: %lld allocations, %lld payments, %lld paid invoices,"
            " %lld cents allocated\n",

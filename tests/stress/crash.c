@@ -487,6 +487,7 @@ struct tally {
     long kills[STEP_COUNT][EVENT_COUNT];
     long found_state[STEP_COUNT]; /* content after the kill was state i */
     long finished;                /* kill point not reached */
+    long distinct_points;         /* different (journal, kind, N) killed */
     long checks;
     long failures;
 };
@@ -552,6 +553,8 @@ static void print_tally(const struct tally *tally, int runs,
             printf(" %s %ld", event_names[e], tally->kills[s][e]);
         printf("\n");
     }
+    printf("distinct kill points: %ld of %d runs\n", tally->distinct_points,
+           runs);
     printf("content after the kill: before the job %ld, after import %ld,"
            " after apply %ld; kill point not reached %ld\n",
            tally->found_state[0], tally->found_state[1],
@@ -566,6 +569,7 @@ int main(int argc, char **argv)
     char statement[4096];
     char db_path[4096];
     char marker_path[4096];
+    char *seen[2 * CLASS_COUNT]; /* kill points used, per journal and kind */
     uint64_t rng;
     int runs;
     int run;
@@ -584,14 +588,24 @@ int main(int argc, char **argv)
     run_reference(&refs[0], argv[1], statement);
     run_reference(&refs[1], argv[1], statement);
 
+    for (run = 0; run < 2 * CLASS_COUNT; run++) {
+        long events = refs[run / CLASS_COUNT].events[run % CLASS_COUNT];
+
+        seen[run] = calloc((size_t)events + 1, 1);
+        if (seen[run] == NULL)
+            stress_die("out of memory");
+    }
     for (run = 0; run < runs; run++) {
         const struct reference *ref = &refs[run % 2];
         enum kill_class class = (enum kill_class)((run / 2) % CLASS_COUNT);
         long kill_at = 1 + (long)(stress_random(&rng) %
                                   (uint64_t)ref->events[class]);
+        char *point = &seen[(run % 2) * CLASS_COUNT + class][kill_at];
         int step;
         int event;
 
+        tally.distinct_points += !*point;
+        *point = 1;
         stress_remove_db(db_path);
         stress_copy_file(ref->base, db_path);
         run_killed(db_path, marker_path, statement, class, kill_at, &step,
@@ -606,6 +620,8 @@ int main(int argc, char **argv)
            "a kill point was not reached: the job's events differ from the"
            " uncrashed run's");
     print_tally(&tally, runs, refs);
+    for (run = 0; run < 2 * CLASS_COUNT; run++)
+        free(seen[run]);
     printf("crash: %ld passed, %ld failed\n", tally.checks - tally.failures,
            tally.failures);
     return tally.failures == 0 ? 0 : 1;
