@@ -50,6 +50,9 @@
 ** LIMITS
 **   - The whole file is read into memory, so files over
 **     STATEMENT_MAX_FILE_BYTES (64 MiB) are rejected with an error.
+**   - camt, MT940 and OFX files are parsed whole in xFilter, so memory
+**     grows with their entries. CSV rows are read one per xNext: the file
+**     plus one row, and a bad row fails the statement only when reached.
 **   - Both tables are eponymous only (no CREATE VIRTUAL TABLE) and
 **     DIRECTONLY: they work in top-level SQL, never inside a view or a
 **     trigger.
@@ -75,7 +78,7 @@ struct statement_totals {
     int entry_count;            /* entries, booked and pending */
     int total_known;            /* 1 when booked_total is meaningful */
     sqlite3_int64 booked_total; /* signed sum of booked entries */
-    const char *total_currency; /* currency of booked_total, borrowed */
+    char *total_currency;       /* currency of booked_total, owned */
     char *warning;              /* why a value is NULL, or NULL; owned */
 };
 
@@ -111,9 +114,14 @@ static int statement_totals_add(struct statement_totals *totals,
 
     if (!totals->total_known)
         return SQLITE_OK;
-    if (totals->total_currency == NULL)
-        totals->total_currency = currency;
-    if (currency != NULL && strcmp(currency, totals->total_currency) != 0) {
+    /* A copy, because a streamed entry is freed before the totals. */
+    if (totals->total_currency == NULL && currency != NULL) {
+        totals->total_currency = statement_strdup(currency, -1);
+        if (totals->total_currency == NULL)
+            return SQLITE_NOMEM;
+    }
+    if (currency != NULL && totals->total_currency != NULL &&
+        strcmp(currency, totals->total_currency) != 0) {
         text = sqlite3_mprintf("entry %s is in %s, not %s: no entries total",
                                entry->origin ? entry->origin : "?", currency,
                                totals->total_currency);
@@ -132,27 +140,13 @@ static int statement_totals_add(struct statement_totals *totals,
     return rc;
 }
 
-/* Computes one statement_totals per statement of file into *totals_out
-** (caller frees with statement_totals_free). Returns SQLITE_OK or
-** SQLITE_NOMEM. */
-static int statement_totals_compute(const struct statement_file *file,
-                                    struct statement_totals **totals_out)
+/* Adds the entries now in file->entries to totals, one per statement. */
+static int statement_totals_add_entries(const struct statement_file *file,
+                                        struct statement_totals *totals)
 {
-    struct statement_totals *totals;
     int rc = SQLITE_OK;
     int i;
 
-    totals = sqlite3_malloc64(sizeof(*totals) *
-                              (sqlite3_uint64)(file->n_statements + 1));
-    if (totals == NULL)
-        return SQLITE_NOMEM;
-    memset(totals, 0, sizeof(*totals) * (size_t)(file->n_statements + 1));
-    for (i = 0; i < file->n_statements && rc == SQLITE_OK; i++) {
-        totals[i].total_known = 1;
-        totals[i].total_currency = file->statements[i].currency;
-        if (file->statements[i].warning)
-            rc = statement_totals_warn(&totals[i], file->statements[i].warning);
-    }
     for (i = 0; i < file->n_entries && rc == SQLITE_OK; i++) {
         const struct statement_entry *entry = &file->entries[i];
         struct statement_totals *t;
@@ -165,7 +159,50 @@ static int statement_totals_compute(const struct statement_file *file,
         if (!entry->pending && entry->tx_index <= 1)
             rc = statement_totals_add(t, entry);
     }
+    return rc;
+}
+
+/*
+** Computes one statement_totals per statement of file into *totals_out
+** (caller frees with statement_totals_free). A file with an open stream
+** is read to its end here, one entry at a time, so its entries never all
+** sit in memory. Returns SQLITE_OK, SQLITE_NOMEM, or SQLITE_ERROR with
+** *err_out set.
+*/
+static int statement_totals_compute(struct statement_file *file,
+                                    struct statement_totals **totals_out,
+                                    char **err_out)
+{
+    struct statement_totals *totals;
+    int rc = SQLITE_OK;
+    int i;
+
+    /* A stream adds no statement after it opens (CSV has one). */
+    totals = sqlite3_malloc64(sizeof(*totals) *
+                              (sqlite3_uint64)(file->n_statements + 1));
+    if (totals == NULL)
+        return SQLITE_NOMEM;
+    memset(totals, 0, sizeof(*totals) * (size_t)(file->n_statements + 1));
     *totals_out = totals;
+    for (i = 0; i < file->n_statements && rc == SQLITE_OK; i++) {
+        const struct statement_info *info = &file->statements[i];
+        totals[i].total_known = 1;
+        if (info->currency != NULL) {
+            totals[i].total_currency = statement_strdup(info->currency, -1);
+            if (totals[i].total_currency == NULL)
+                rc = SQLITE_NOMEM;
+        }
+        if (rc == SQLITE_OK && info->warning)
+            rc = statement_totals_warn(&totals[i], info->warning);
+    }
+    if (rc == SQLITE_OK)
+        rc = statement_totals_add_entries(file, totals);
+    while (rc == SQLITE_OK && !file->at_end) {
+        statement_clear_entries(file);
+        rc = statement_next_entry(file, err_out);
+        if (rc == SQLITE_OK)
+            rc = statement_totals_add_entries(file, totals);
+    }
     return rc;
 }
 
@@ -176,8 +213,10 @@ static void statement_totals_free(struct statement_totals *totals, int n)
 
     if (totals == NULL)
         return;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        sqlite3_free(totals[i].total_currency);
         sqlite3_free(totals[i].warning);
+    }
     sqlite3_free(totals);
 }
 
@@ -275,7 +314,8 @@ struct statement_cursor {
     char *path;                      /* 1st argument as given, owned */
     char *options;                   /* 3rd argument or NULL, owned */
     int row;                         /* 0-based current row */
-    int n_rows;                      /* entries or statements */
+    int slot;                        /* the current row's index in
+                                        file.entries or file.statements */
     int entry_index;                 /* 1-based entry of the current row */
 };
 
@@ -384,7 +424,7 @@ static void statement_cursor_reset(statement_cursor *cursor)
     cursor->path = NULL;
     cursor->options = NULL;
     cursor->row = 0;
-    cursor->n_rows = 0;
+    cursor->slot = 0;
     cursor->entry_index = 0;
 }
 
@@ -444,7 +484,40 @@ static int statement_take_args(statement_cursor *cursor, int idx_num, int argc,
     return rc;
 }
 
-/* xFilter: reads and parses the file; every row is then in memory. */
+/*
+** Makes file.entries[cursor->slot] the current row: when the slot is past
+** the entries read so far and the file is streamed, the previous entries
+** are freed and the next one is read in their place. Returns SQLITE_OK at
+** the end too, and statement_eof is then true.
+*/
+static int statement_cursor_fill(sqlite3_vtab_cursor *base)
+{
+    statement_cursor *cursor = (statement_cursor *)base;
+    struct statement_file *file = &cursor->file;
+    char *err = NULL;
+    int rc;
+
+    if (cursor->slot < file->n_entries || file->at_end)
+        return SQLITE_OK;
+    statement_clear_entries(file);
+    cursor->slot = 0;
+    rc = statement_next_entry(file, &err);
+    if (rc == SQLITE_ERROR)
+        return statement_vtab_set_error(base, err);
+    return rc;
+}
+
+/* Returns 1 when the cursor is past its last row. */
+static int statement_cursor_at_end(const statement_cursor *cursor,
+                                   const struct statement_table *table)
+{
+    if (table->per_statement)
+        return cursor->slot >= cursor->file.n_statements;
+    return cursor->slot >= cursor->file.n_entries;
+}
+
+/* xFilter: opens the file. Entries of a streamed format (CSV) are read
+** one at a time as xNext requests them. Other formats are parsed whole here. */
 static int statement_filter(sqlite3_vtab_cursor *base, int idx_num,
                             const char *idx_str, int argc, sqlite3_value **argv)
 {
@@ -471,19 +544,17 @@ static int statement_filter(sqlite3_vtab_cursor *base, int idx_num,
                       table->name, table->name));
         goto out;
     }
-    rc = statement_load(cursor->path, format, cursor->options, &cursor->file,
-                        &err);
-    if (rc == SQLITE_ERROR) {
-        rc = statement_vtab_set_error(base, err);
-        goto out;
-    }
+    rc = statement_stream_open(cursor->path, format, cursor->options,
+                               &cursor->file, &err);
     if (rc == SQLITE_OK && table->per_statement)
-        rc = statement_totals_compute(&cursor->file, &cursor->totals);
+        rc = statement_totals_compute(&cursor->file, &cursor->totals, &err);
+    else if (rc == SQLITE_OK)
+        rc = statement_cursor_fill(base);
+    if (rc == SQLITE_ERROR && err != NULL)
+        rc = statement_vtab_set_error(base, err);
     if (rc != SQLITE_OK)
         goto out;
-    cursor->n_rows = table->per_statement ? cursor->file.n_statements
-                                          : cursor->file.n_entries;
-    cursor->entry_index = cursor->n_rows > 0 ? 1 : 0;
+    cursor->entry_index = statement_cursor_at_end(cursor, table) ? 0 : 1;
 out:
     sqlite3_free(format);
     return rc;
@@ -494,19 +565,27 @@ out:
 static int statement_next(sqlite3_vtab_cursor *base)
 {
     statement_cursor *cursor = (statement_cursor *)base;
+    const struct statement_table *table =
+        ((statement_vtab *)base->pVtab)->table;
+    int rc = SQLITE_OK;
 
     cursor->row++;
-    if (cursor->row < cursor->file.n_entries &&
-        cursor->file.entries[cursor->row].tx_index <= 1)
+    cursor->slot++;
+    if (!table->per_statement)
+        rc = statement_cursor_fill(base);
+    if (rc == SQLITE_OK && !statement_cursor_at_end(cursor, table) &&
+        !table->per_statement &&
+        cursor->file.entries[cursor->slot].tx_index <= 1)
         cursor->entry_index++;
-    return SQLITE_OK;
+    return rc;
 }
 
 static int statement_eof(sqlite3_vtab_cursor *base)
 {
-    statement_cursor *cursor = (statement_cursor *)base;
+    const statement_cursor *cursor = (const statement_cursor *)base;
 
-    return cursor->row >= cursor->n_rows;
+    return statement_cursor_at_end(
+        cursor, ((const statement_vtab *)base->pVtab)->table);
 }
 
 static int statement_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid)
@@ -611,7 +690,7 @@ static void statement_entry_statement_column(sqlite3_context *ctx,
 static void statement_entry_column(sqlite3_context *ctx,
                                    const statement_cursor *cursor, int column)
 {
-    const struct statement_entry *e = &cursor->file.entries[cursor->row];
+    const struct statement_entry *e = &cursor->file.entries[cursor->slot];
 
     switch (column) {
     case STATEMENT_COL_BOOKING_DATE:
@@ -669,12 +748,12 @@ static void statement_balances_column(sqlite3_context *ctx,
                                       const statement_cursor *cursor,
                                       int column)
 {
-    const struct statement_info *info = &cursor->file.statements[cursor->row];
-    const struct statement_totals *t = &cursor->totals[cursor->row];
+    const struct statement_info *info = &cursor->file.statements[cursor->slot];
+    const struct statement_totals *t = &cursor->totals[cursor->slot];
 
     switch (column) {
     case BALANCES_COL_STATEMENT_INDEX:
-        sqlite3_result_int(ctx, cursor->row + 1);
+        sqlite3_result_int(ctx, cursor->slot + 1);
         break;
     case BALANCES_COL_STATEMENT_ID:
         statement_result_text(ctx, info->statement_id);

@@ -18,7 +18,7 @@
 */
 
 /* Maximum size in bytes of a file bank_statement reads, because it reads
-** the whole file into memory. */
+** the whole file into memory (every format, CSV included). */
 #define STATEMENT_MAX_FILE_BYTES (64 * 1024 * 1024)
 
 /* A date that the file does not give (day numbers come from dates.h). */
@@ -45,10 +45,9 @@ struct statement_info {
 **
 ** Memory: 120 bytes here (x86-64), plus one allocation per string that is
 ** set: sqlite3_malloc64 adds 8 bytes and glibc rounds each block to at
-** least 32 bytes. Measured with sqlite3 and glibc on Debian 12: a CSV of
-** 2.97 million rows (date, amount, memo; 62 MB) peaks at 600 MB RSS,
-** about 184 bytes per entry besides the file, which is held while it is
-** parsed. Before entries borrowed a repeated currency it was 693 MB.
+** least 32 bytes, so about 184 bytes for a row of date, amount and memo.
+** camt, MT940 and OFX files keep every entry; a CSV stream keeps one
+** (struct statement_stream).
 */
 struct statement_entry {
     int statement_index;        /* index into statement_file.statements */
@@ -76,7 +75,22 @@ struct statement_entry {
     char *entry_currency;             /* currency of entry_amount_cents */
 };
 
-/* A parsed file: its statements and all their entries, in file order. */
+/*
+** A reader that hands out entries one at a time, so reading a file takes
+** memory for the file and one entry instead of for every entry. The CSV
+** reader is one; the others parse the whole file at once.
+*/
+struct statement_file;
+
+struct statement_stream {
+    void *state; /* the reader's state, owned; NULL when no stream is open */
+    /* Appends the next entry to file (statement_add_entry), or sets
+    ** file->at_end when there is none. Returns as a statement_reader does. */
+    int (*next)(struct statement_file *file, void *state, char **err_out);
+    void (*close)(void *state); /* frees state */
+};
+
+/* A parsed file: its statements and entries, in file order. */
 struct statement_file {
     char *path;                        /* the file name as messages quote
                                           it (statement_quote_path) */
@@ -88,9 +102,16 @@ struct statement_file {
     struct statement_info *statements; /* n_statements of them */
     int n_statements;
     int statements_cap;
-    struct statement_entry *entries; /* n_entries of them */
+    struct statement_entry *entries; /* n_entries of them: every entry of
+                                        the file, or with an open stream
+                                        those read since the last
+                                        statement_clear_entries */
     int n_entries;
     int entries_cap;
+    char *data;                     /* the file's bytes while a stream reads
+                                       them, owned; else NULL */
+    struct statement_stream stream; /* open while entries remain */
+    int at_end;                     /* 1 once the stream has no more entries */
 };
 
 /*
@@ -116,6 +137,16 @@ int statement_read_mt940(struct statement_file *, const char *, size_t,
 int statement_read_ofx(struct statement_file *, const char *, size_t,
                        const char *, char **);
 int statement_read_csv(struct statement_file *, const char *, size_t,
+                       const char *, char **);
+
+/* Opens a stream over size bytes of data, which must stay valid until the
+** stream closes: reads the options and what comes before the first entry,
+** then sets file->stream. Returns as a statement_reader does. */
+typedef int (*statement_stream_opener)(struct statement_file *file,
+                                       const char *data, size_t size,
+                                       const char *options, char **err_out);
+
+int statement_open_csv(struct statement_file *, const char *, size_t,
                        const char *, char **);
 
 /* Appends a zeroed statement (dates set to STATEMENT_NO_DATE); returns it,
@@ -150,6 +181,25 @@ char *statement_strdup(const char *text, int n);
 */
 int statement_load(const char *path, const char *format, const char *options,
                    struct statement_file *file, char **err_out);
+
+/*
+** Like statement_load, but a reader that can stream (CSV) is left open
+** with no entry read: file->stream.state is then set, file owns the file's
+** bytes, and statement_next_entry reads the entries one by one. Other
+** readers parse every entry as statement_load does.
+*/
+int statement_stream_open(const char *path, const char *format,
+                          const char *options, struct statement_file *file,
+                          char **err_out);
+
+/* Appends the next entry of an open stream to file->entries, or sets
+** file->at_end and closes the stream when none is left. Does nothing
+** without an open stream. Returns as statement_load does; on an error the
+** stream is closed and file->at_end set. */
+int statement_next_entry(struct statement_file *file, char **err_out);
+
+/* Frees file's entries and empties the array, keeping its statements. */
+void statement_clear_entries(struct statement_file *file);
 
 /* Returns the format name bank_statement detects for size bytes of data
 ** ("camt", "ofx" or "mt940"; a static string), or NULL when the content

@@ -123,20 +123,24 @@ struct csv_cell {
     int len;   /* bytes */
 };
 
-/* Reader state. */
+/* Reader state, kept between the entries of a stream. */
 struct csv_state {
     struct statement_file *file;        /* the result */
     char **err_out;                     /* where the message goes */
     struct csv_options opt;             /* parsed options */
-    const char *data;                   /* UTF-8 text being read */
+    const char *data;                   /* the file's text, borrowed */
     size_t size;                        /* bytes of data */
     size_t pos;                         /* read position */
     int line;                           /* line number at pos */
     int row_line;                       /* line where the current row starts */
-    char *cells;                        /* unquoted cell text; owned */
+    char *cells;                        /* unquoted cell text of the current
+                                           row, in UTF-8; owned */
+    size_t cells_cap;                   /* bytes allocated at cells */
     struct csv_cell row[CSV_MAX_CELLS]; /* cells of the current row */
     int n_cells;                        /* cells in row */
     int expected_cells;                 /* cells of the header/first row */
+    int row_pending;                    /* 1 when row is a data row read
+                                           but not yet made an entry */
 };
 
 /* Sets "bank_statement: '<path>': <reason>" and returns SQLITE_ERROR. */
@@ -344,6 +348,30 @@ static int csv_check_options(struct csv_state *st)
 ** Records (RFC 4180).
 */
 
+/* Appends the byte c of the file to st->cells at *len, as UTF-8: with
+** encoding=latin1 a byte of 0x80 or more becomes two bytes. The buffer
+** grows to the longest row, so memory follows the row, not the file. */
+static int csv_put(struct csv_state *st, int *len, char c)
+{
+    unsigned char byte = (unsigned char)c;
+
+    if ((size_t)*len + 2 > st->cells_cap) {
+        size_t cap = st->cells_cap ? st->cells_cap * 2 : 256;
+        char *grown = sqlite3_realloc64(st->cells, cap);
+        if (grown == NULL)
+            return SQLITE_NOMEM;
+        st->cells = grown;
+        st->cells_cap = cap;
+    }
+    if (st->opt.latin1 && byte >= 0x80) {
+        st->cells[(*len)++] = (char)(0xC0 | (byte >> 6));
+        st->cells[(*len)++] = (char)(0x80 | (byte & 0x3F));
+    } else {
+        st->cells[(*len)++] = c;
+    }
+    return SQLITE_OK;
+}
+
 /* Reads one cell at st->pos into st->cells at *out_len; stops before the
 ** delimiter or line end. */
 static int csv_read_cell(struct csv_state *st, int *out_len)
@@ -356,19 +384,21 @@ static int csv_read_cell(struct csv_state *st, int *out_len)
     if (q == 0 || st->pos >= st->size || d[st->pos] != q) {
         while (st->pos < st->size && d[st->pos] != st->opt.delimiter &&
                d[st->pos] != '\n' && d[st->pos] != '\r')
-            st->cells[len++] = d[st->pos++];
+            if (csv_put(st, &len, d[st->pos++]) != SQLITE_OK)
+                return SQLITE_NOMEM;
         *out_len = len;
         return SQLITE_OK;
     }
     st->pos++;
     for (;;) {
+        char c;
         if (st->pos >= st->size)
             return csv_fail(st,
                             "line %d: the quote opened here is never "
                             "closed",
                             quote_line);
         if (d[st->pos] == q && st->pos + 1 < st->size && d[st->pos + 1] == q) {
-            st->cells[len++] = q;
+            c = q;
             st->pos += 2;
         } else if (d[st->pos] == q) {
             st->pos++;
@@ -378,8 +408,10 @@ static int csv_read_cell(struct csv_state *st, int *out_len)
                 (d[st->pos] == '\r' &&
                  (st->pos + 1 == st->size || d[st->pos + 1] != '\n')))
                 st->line++;
-            st->cells[len++] = d[st->pos++];
+            c = d[st->pos++];
         }
+        if (csv_put(st, &len, c) != SQLITE_OK)
+            return SQLITE_NOMEM;
     }
     if (st->pos < st->size && d[st->pos] != st->opt.delimiter &&
         d[st->pos] != '\n' && d[st->pos] != '\r')
@@ -438,32 +470,6 @@ static int csv_next_row(struct csv_state *st, int *got_out)
 /* ---------------------------------------------------------------------
 ** Encoding.
 */
-
-/* Converts Latin-1 data to UTF-8 into *out (caller frees with
-** sqlite3_free()). */
-static int csv_latin1_to_utf8(const char *data, size_t size, char **out,
-                              size_t *out_size)
-{
-    const unsigned char *bytes = (const unsigned char *)data;
-    char *copy = sqlite3_malloc64((sqlite3_uint64)size * 2 + 1);
-    size_t len = 0;
-    size_t i;
-
-    if (copy == NULL)
-        return SQLITE_NOMEM;
-    for (i = 0; i < size; i++) {
-        if (bytes[i] < 0x80) {
-            copy[len++] = (char)bytes[i];
-        } else {
-            copy[len++] = (char)(0xC0 | (bytes[i] >> 6));
-            copy[len++] = (char)(0x80 | (bytes[i] & 0x3F));
-        }
-    }
-    copy[len] = '\0';
-    *out = copy;
-    *out_size = len;
-    return SQLITE_OK;
-}
 
 /*
 ** Checks the text before it is read: no NUL byte (it would cut a cell
@@ -856,13 +862,13 @@ static int csv_resolve_columns(struct csv_state *st)
     return csv_check_distinct_columns(st);
 }
 
-/* Reads skip lines, the header or first row, then every row. */
-static int csv_run(struct csv_state *st)
+/* Steps over the skip lines and reads the header or first row. A first
+** row that is data stays in st->row for csv_stream_next. */
+static int csv_start(struct csv_state *st)
 {
     int got;
     int skipped;
-    int rc = SQLITE_OK;
-    int first = 1;
+    int rc;
 
     for (skipped = 0; skipped < st->opt.skip && st->pos < st->size; skipped++) {
         while (st->pos < st->size && st->data[st->pos] != '\n' &&
@@ -872,55 +878,91 @@ static int csv_run(struct csv_state *st)
     }
     if (statement_add_info(st->file) == NULL)
         return SQLITE_NOMEM;
-    while (rc == SQLITE_OK) {
-        rc = csv_next_row(st, &got);
-        if (rc != SQLITE_OK || !got)
-            break;
-        if (first) {
-            first = 0;
-            st->expected_cells = st->n_cells;
-            rc = csv_resolve_columns(st);
-            if (rc != SQLITE_OK || st->opt.header)
-                continue;
-        }
-        rc = csv_row(st);
-    }
+    rc = csv_next_row(st, &got);
+    if (rc != SQLITE_OK || !got)
+        return rc;
+    st->expected_cells = st->n_cells;
+    rc = csv_resolve_columns(st);
+    st->row_pending = rc == SQLITE_OK && !st->opt.header;
     return rc;
+}
+
+/* statement_stream.next: reads the next row into a new entry. */
+static int csv_stream_next(struct statement_file *file, void *state,
+                           char **err_out)
+{
+    struct csv_state *st = state;
+    int got = 1;
+    int rc = SQLITE_OK;
+
+    st->file = file;
+    st->err_out = err_out;
+    if (st->row_pending)
+        st->row_pending = 0;
+    else
+        rc = csv_next_row(st, &got);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (!got) {
+        file->at_end = 1;
+        return SQLITE_OK;
+    }
+    return csv_row(st);
+}
+
+/* statement_stream.close */
+static void csv_stream_close(void *state)
+{
+    struct csv_state *st = state;
+
+    sqlite3_free(st->cells);
+    sqlite3_free(st);
+}
+
+int statement_open_csv(struct statement_file *file, const char *data,
+                       size_t size, const char *options, char **err_out)
+{
+    struct csv_state *st = sqlite3_malloc64(sizeof(*st));
+    int rc;
+
+    if (st == NULL)
+        return SQLITE_NOMEM;
+    memset(st, 0, sizeof(*st));
+    st->file = file;
+    st->err_out = err_out;
+    st->line = 1;
+    rc = csv_parse_options(st, options);
+    if (rc == SQLITE_OK)
+        rc = csv_check_options(st);
+    if (rc == SQLITE_OK && size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        size -= 3;
+    }
+    if (rc == SQLITE_OK)
+        rc = csv_check_text(st, data, size, !st->opt.latin1);
+    st->data = data;
+    st->size = size;
+    if (rc == SQLITE_OK)
+        rc = csv_start(st);
+    if (rc != SQLITE_OK) {
+        csv_stream_close(st);
+        return rc;
+    }
+    /* The option names borrowed from options were needed only to find
+    ** the header's columns, so the stream may outlive options. */
+    memset(st->opt.names, 0, sizeof(st->opt.names));
+    file->stream.state = st;
+    file->stream.next = csv_stream_next;
+    file->stream.close = csv_stream_close;
+    return SQLITE_OK;
 }
 
 int statement_read_csv(struct statement_file *file, const char *data,
                        size_t size, const char *options, char **err_out)
 {
-    struct csv_state st;
-    char *converted = NULL;
-    int rc;
+    int rc = statement_open_csv(file, data, size, options, err_out);
 
-    memset(&st, 0, sizeof(st));
-    st.file = file;
-    st.err_out = err_out;
-    st.line = 1;
-    rc = csv_parse_options(&st, options);
-    if (rc == SQLITE_OK)
-        rc = csv_check_options(&st);
-    if (rc != SQLITE_OK)
-        return rc;
-    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        size -= 3;
-    }
-    rc = csv_check_text(&st, data, size, !st.opt.latin1);
-    if (rc == SQLITE_OK && st.opt.latin1)
-        rc = csv_latin1_to_utf8(data, size, &converted, &size);
-    if (rc != SQLITE_OK)
-        return rc;
-    st.data = converted ? converted : data;
-    st.size = size;
-    st.cells = sqlite3_malloc64((sqlite3_uint64)size + 1);
-    if (st.cells == NULL)
-        rc = SQLITE_NOMEM;
-    else
-        rc = csv_run(&st);
-    sqlite3_free(st.cells);
-    sqlite3_free(converted);
+    while (rc == SQLITE_OK && !file->at_end)
+        rc = statement_next_entry(file, err_out);
     return rc;
 }

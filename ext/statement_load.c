@@ -12,9 +12,10 @@
 **   - A file over STATEMENT_MAX_FILE_BYTES (64 MiB) is rejected, because
 **     it is read whole into memory.
 **   - Detection looks at the first 64 KiB only, and never picks csv.
-**   - Memory grows with the entries: about 184 bytes per CSV row of
-**     date, amount and memo, plus the file while it is parsed; a 62 MB
-**     CSV of 2.97 million rows peaked at 600 MB RSS (statement.h).
+**   - camt, MT940 and OFX keep every entry in memory (about 184 bytes
+**     for an entry of date, amount and memo, more with longer texts; camt
+**     also holds libxml2's tree of the document). CSV is streamed: the
+**     file plus one entry.
 **   - Only a regular file is read: a FIFO, a device (/dev/stdin,
 **     /dev/zero) or a directory is rejected, because reading it could
 **     block forever or never end.
@@ -140,10 +141,44 @@ static void statement_entry_free(struct statement_entry *entry)
     sqlite3_free(entry->entry_currency);
 }
 
+void statement_clear_entries(struct statement_file *file)
+{
+    int i;
+
+    for (i = 0; i < file->n_entries; i++)
+        statement_entry_free(&file->entries[i]);
+    file->n_entries = 0;
+}
+
+/* Closes the stream, if one is open, and frees the bytes it read. */
+static void statement_close_stream(struct statement_file *file)
+{
+    if (file->stream.state != NULL)
+        file->stream.close(file->stream.state);
+    memset(&file->stream, 0, sizeof(file->stream));
+    sqlite3_free(file->data);
+    file->data = NULL;
+}
+
+int statement_next_entry(struct statement_file *file, char **err_out)
+{
+    int rc;
+
+    if (file->stream.state == NULL)
+        return SQLITE_OK;
+    rc = file->stream.next(file, file->stream.state, err_out);
+    if (rc != SQLITE_OK || file->at_end) {
+        file->at_end = 1;
+        statement_close_stream(file);
+    }
+    return rc;
+}
+
 void statement_file_free(struct statement_file *file)
 {
     int i;
 
+    statement_close_stream(file);
     for (i = 0; i < file->n_statements; i++) {
         struct statement_info *info = &file->statements[i];
         sqlite3_free(info->statement_id);
@@ -151,8 +186,7 @@ void statement_file_free(struct statement_file *file)
         sqlite3_free(info->currency);
         sqlite3_free(info->warning);
     }
-    for (i = 0; i < file->n_entries; i++)
-        statement_entry_free(&file->entries[i]);
+    statement_clear_entries(file);
     sqlite3_free(file->statements);
     sqlite3_free(file->entries);
     sqlite3_free(file->path);
@@ -167,13 +201,17 @@ void statement_file_free(struct statement_file *file)
 /* The format names the 2nd argument accepts. The readers are reached only
 ** through this table. */
 static const struct statement_format {
-    const char *name;      /* canonical lower-case name */
-    statement_reader read; /* the reader for it */
+    const char *name;             /* canonical lower-case name */
+    statement_reader read;        /* the reader for it */
+    statement_stream_opener open; /* its streaming form, or NULL */
 } statement_formats[] = {
-    {"camt.053", statement_read_camt}, {"camt.054", statement_read_camt},
-    {"camt", statement_read_camt},     {"mt940", statement_read_mt940},
-    {"mt942", statement_read_mt940},   {"ofx", statement_read_ofx},
-    {"csv", statement_read_csv},
+    {"camt.053", statement_read_camt, NULL},
+    {"camt.054", statement_read_camt, NULL},
+    {"camt", statement_read_camt, NULL},
+    {"mt940", statement_read_mt940, NULL},
+    {"mt942", statement_read_mt940, NULL},
+    {"ofx", statement_read_ofx, NULL},
+    {"csv", statement_read_csv, statement_open_csv},
 };
 
 #define STATEMENT_N_FORMATS                                                    \
@@ -494,13 +532,19 @@ static int statement_choose_format(const char *path, const char *format_arg,
     return index;
 }
 
-int statement_load(const char *path, const char *format_arg,
-                   const char *options, struct statement_file *file,
-                   char **err_out)
+/*
+** Reads the file and runs the reader of its format: with stream set and a
+** reader that can stream, only up to the first entry, and file then owns
+** the bytes. See statement_load and statement_stream_open.
+*/
+static int statement_start(const char *path, const char *format_arg,
+                           const char *options, int stream,
+                           struct statement_file *file, char **err_out)
 {
     char *quoted = statement_quote_path(path);
     char *data = NULL;
     size_t size = 0;
+    const struct statement_format *format;
     int index;
     int rc;
 
@@ -517,20 +561,41 @@ int statement_load(const char *path, const char *format_arg,
         sqlite3_free(data);
         return SQLITE_ERROR;
     }
+    format = &statement_formats[index];
     file->path = quoted; /* owned by file from here */
-    file->format = statement_strdup(statement_formats[index].name, -1);
-    if (file->path == NULL || file->format == NULL)
+    file->format = statement_strdup(format->name, -1);
+    if (file->path == NULL || file->format == NULL) {
         rc = SQLITE_NOMEM;
-    else
-        rc = statement_formats[index].read(file, data, size, options, err_out);
+    } else if (stream && format->open != NULL) {
+        file->data = data; /* owned by file while the stream is open */
+        data = NULL;
+        rc = format->open(file, file->data, size, options, err_out);
+    } else {
+        rc = format->read(file, data, size, options, err_out);
+        file->at_end = 1;
+    }
     sqlite3_free(data);
     if (rc == SQLITE_ERROR && *err_out == NULL)
         *err_out = sqlite3_mprintf(
             "bank_statement: '%s': the %s reader failed without a reason",
-            file->path, statement_formats[index].name);
+            file->path, format->name);
     /* file->path (quoted) is freed here, so the message above comes
     ** first. */
     if (rc != SQLITE_OK)
         statement_file_free(file);
     return rc;
+}
+
+int statement_stream_open(const char *path, const char *format_arg,
+                          const char *options, struct statement_file *file,
+                          char **err_out)
+{
+    return statement_start(path, format_arg, options, 1, file, err_out);
+}
+
+int statement_load(const char *path, const char *format_arg,
+                   const char *options, struct statement_file *file,
+                   char **err_out)
+{
+    return statement_start(path, format_arg, options, 0, file, err_out);
 }

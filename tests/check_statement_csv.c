@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "statement.h"
 
 #define CSV_DIR "data/statements/csv/"
 
@@ -434,6 +435,110 @@ START_TEST(test_bank_statement_csv_option_errors)
 }
 END_TEST
 
+/*
+** Reading a CSV takes memory for the file and one row, not for every row
+** (the reader streams). 100,000 rows of 23 bytes make a 2.3 MB file. Kept
+** whole, the entries took about 184 bytes each, 18 MB in all, so the
+** bound of the file's size plus 1 MiB fails if the rows pile up again.
+** Measured with SQLite's own count of its allocations, which includes
+** every sqlite3_malloc64 of the reader.
+*/
+START_TEST(test_bank_statement_csv_memory_bounded)
+{
+    enum { ROWS = 100000 };
+    const char *path = "/tmp/check_statement_csv_big.csv";
+    FILE *f = fopen(path, "wb");
+    sqlite3 *db = harness_open();
+    long file_bytes;
+    sqlite3_int64 before;
+    sqlite3_int64 peak;
+    int i;
+
+    ck_assert_ptr_nonnull(f);
+    fputs("date,amount,memo\n", f);
+    for (i = 0; i < ROWS; i++)
+        fprintf(f, "2013-01-02,1.00,R%06d\n", i);
+    file_bytes = ftell(f);
+    ck_assert_int_eq(fclose(f), 0);
+
+    /* The sum is ROWS times 100 cents. */
+    before = sqlite3_memory_used();
+    sqlite3_memory_highwater(1);
+    expect_sql(db,
+               "SELECT count(*), sum(amount_cents), max(entry_index) FROM "
+               "bank_statement('/tmp/check_statement_csv_big.csv', 'csv', "
+               "'date=1,amount=2,memo=3,currency=EUR')",
+               "100000|10000000|100000");
+    peak = sqlite3_memory_highwater(0) - before;
+    ck_assert_msg(peak < file_bytes + 1024 * 1024,
+                  "bank_statement peaked at %lld bytes for a %ld-byte file",
+                  (long long)peak, file_bytes);
+
+    /* The balances read every row for the total, one at a time too. */
+    before = sqlite3_memory_used();
+    sqlite3_memory_highwater(1);
+    expect_sql(db,
+               "SELECT entry_count, entries_total_cents, currency FROM "
+               "bank_statement_balances('/tmp/check_statement_csv_big.csv', "
+               "'csv', 'date=1,amount=2,memo=3,currency=EUR')",
+               "100000|10000000|EUR");
+    peak = sqlite3_memory_highwater(0) - before;
+    ck_assert_msg(peak < file_bytes + 1024 * 1024,
+                  "bank_statement_balances peaked at %lld bytes for a "
+                  "%ld-byte file",
+                  (long long)peak, file_bytes);
+    unlink(path);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A row that fails after earlier rows were returned fails the statement,
+** and LIMIT stops before it: the rows are read as they are asked for. */
+START_TEST(test_bank_statement_csv_error_after_rows)
+{
+    static const char content[] = "date,amount\n2013-01-02,1.00\n"
+                                  "2013-01-03,2.00\n2013-02-30,3.00\n";
+
+    const char *path = csv_scratch(content, sizeof(content) - 1);
+    char *sql = sqlite3_mprintf("SELECT amount_cents FROM bank_statement(%Q, "
+                                "'csv', 'date=1,amount=2,currency=EUR') "
+                                "LIMIT 2",
+                                path);
+    sqlite3 *db = harness_open();
+
+    expect_sql(db, sql, "100\n200");
+    unlink(path);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    csv_expect(content, sizeof(content) - 1, "date=1,amount=2,currency=EUR",
+               "count(*)", "line 4, column 1 (date): '2013-02-30'", 1);
+}
+END_TEST
+
+/* The whole file is read into memory, CSV included, so a file over
+** STATEMENT_MAX_FILE_BYTES (64 MiB) is rejected before any byte is read.
+** A sparse file of 64 MiB + 1 byte costs no disk space. */
+START_TEST(test_bank_statement_csv_file_too_large)
+{
+    const char *path = csv_scratch("date,amount\n", 12);
+    char *sql = sqlite3_mprintf("SELECT count(*) FROM bank_statement(%Q, "
+                                "'csv', 'date=1,amount=2,currency=EUR')",
+                                path);
+    char *message = sqlite3_mprintf("bank_statement: '%s' is larger than the "
+                                    "64 MiB limit; split it into smaller "
+                                    "files",
+                                    path);
+    sqlite3 *db = harness_open();
+
+    ck_assert_int_eq(truncate(path, STATEMENT_MAX_FILE_BYTES + 1L), 0);
+    expect_sql_error(db, sql, message);
+    unlink(path);
+    sqlite3_free(sql);
+    sqlite3_free(message);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *statement_csv_suite(void)
 {
     Suite *s = suite_create("statement_csv");
@@ -456,6 +561,9 @@ Suite *statement_csv_suite(void)
     tcase_add_test(tc, test_bank_statement_csv_nul_byte);
     tcase_add_test(tc, test_bank_statement_csv_no_header_count);
     tcase_add_test(tc, test_bank_statement_csv_option_errors);
+    tcase_add_test(tc, test_bank_statement_csv_memory_bounded);
+    tcase_add_test(tc, test_bank_statement_csv_error_after_rows);
+    tcase_add_test(tc, test_bank_statement_csv_file_too_large);
     suite_add_tcase(s, tc);
     return s;
 }
