@@ -864,6 +864,57 @@ START_TEST(test_import_payment_reconciles)
 }
 END_TEST
 
+/* camt054.v8.xml books one -200,000.00 SEK entry whose three split
+** transactions are CHF credits of 3.10, 3.20 and 3.20 (read off the XML).
+** With batch=split the three credits become payments (9.50 CHF), and the
+** reader's warning that the rows cannot add up to the entry reaches
+** statement_balance_check, next to the entry's own total. */
+START_TEST(test_import_split_warning_kept)
+{
+    sqlite3 *db = open_import();
+
+    expect_import_ok(db, "data/statements/camt/camt054.v8.xml", "batch=split");
+    expect_sql(db,
+               "SELECT payments_imported, imported_cents, balance_check"
+               " FROM statement_import_log",
+               "3|950|unchecked");
+    expect_sql(db,
+               "SELECT currency, entries_cents, result, warning"
+               " FROM statement_balance_check",
+               "SEK|-20000000|unchecked|Ntfctn[1]/Ntry[1]: the 3 batch=split "
+               "rows are not all in SEK, so they cannot add up to the "
+               "entry's -200,000.00 SEK");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A CSV is read one row at a time, so its bad row 4 is found after rows 2
+** and 3 went into the import. The statement still fails as a whole and
+** leaves no payment, line or import behind. */
+START_TEST(test_import_csv_bad_last_row_adds_nothing)
+{
+    sqlite3 *db = open_import();
+    char path[96];
+    int rc;
+
+    write_temp_file(path, "bad.csv",
+                    "date,amount,memo\n2013-03-01,10.00,INV-1\n"
+                    "2013-03-02,20.00,INV-2\n2013-02-30,30.00,INV-3\n");
+    rc = import_file(db, path, "csv", "date=1,amount=2,memo=3,currency=EUR",
+                     "report");
+    ck_assert_int_eq(rc, SQLITE_ERROR);
+    ck_assert_ptr_nonnull(strstr(sqlite3_errmsg(db), "line 4, column 1"));
+    expect_sql(db,
+               "SELECT (SELECT count(*) FROM payments),"
+               " (SELECT count(*) FROM statement_lines),"
+               " (SELECT count(*) FROM statement_imports),"
+               " (SELECT count(*) FROM outbox)",
+               "0|0|0|0");
+    unlink(path);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
     Suite *s = suite_create("import");
@@ -898,6 +949,8 @@ Suite *import_suite(void)
     tcase_add_test(files, test_import_ofx_overlap_by_fitid);
     tcase_add_test(files, test_import_damaged_file_adds_nothing);
     tcase_add_test(files, test_import_sample_mismatch);
+    tcase_add_test(files, test_import_split_warning_kept);
+    tcase_add_test(files, test_import_csv_bad_last_row_adds_nothing);
     tcase_add_test(files, test_import_payment_reconciles);
     tcase_add_test(files, test_import_reconcile_candidates);
     suite_add_tcase(s, files);
