@@ -2,77 +2,132 @@
 --
 -- Run in the sqlite3 shell on a database built by demo/run.sh, with the
 -- extension loaded (for ar_aging, due_alert and format_money). Amounts are
--- integer cents in the tables; format_money only renders them.
+-- integer cents in the tables; format_money only renders them. Each part
+-- opens with a one-line heading that names the report date, printed by a
+-- SELECT in list mode because .print cannot show a query's result.
 
-.print 'receivables demo: IBM accounts-receivable sample (2,466 invoices,'
-.print '100 customers, amounts in USD), as of the date below.'
+.headers off
+.mode list
+SELECT printf('Part 1: IBM accounts-receivable sample (%,d invoices of %d '
+              || 'customers, USD), reports as of %s.',
+              (SELECT count(*) FROM invoices),
+              (SELECT count(*) FROM customers), as_of)
+FROM report_date;
+SELECT printf('The invoices were issued from %s to %s. Each payment is the '
+              || 'settlement the data records for one invoice, loaded when '
+              || 'received on or before %s.%s',
+              min(issue_date), max(issue_date), r.as_of,
+              CASE WHEN r.as_of > max(due_date)
+                   THEN ' Every invoice in the data falls due before '
+                        || 'that date.'
+                   ELSE '' END)
+FROM invoices, report_date r;
 
+.print
+SELECT '== Executive dashboard as of ' || as_of
+       || ': what customers owe, what is late, cash to expect'
+FROM report_date;
 .headers on
 .mode box
-
-.print
-.print '== Executive dashboard'
-SELECT as_of, currency,
-       format_money(receivable_cents, currency) AS receivable,
-       open_invoices,
-       format_money(overdue_cents, currency) AS overdue,
-       overdue_invoices,
-       dso_days,
-       late_payers,
-       format_money(expected_30d_cents, currency) AS expected_next_30d
+SELECT 'receivable (open invoices)' AS measure,
+       format_money(receivable_cents, currency) || ' ' || currency
+           || ' in ' || open_invoices || ' invoices' AS value
+FROM executive_dashboard
+UNION ALL
+SELECT 'overdue (past due date)',
+       format_money(overdue_cents, currency) || ' ' || currency || ' in '
+           || overdue_invoices || ' invoices of ' || late_payers
+           || ' customers'
+FROM executive_dashboard
+UNION ALL
+SELECT 'invoiced in the last 90 days',
+       coalesce(format_money(invoiced_90d_cents, currency) || ' ' || currency,
+                'nothing')
+FROM executive_dashboard
+UNION ALL
+SELECT 'DSO (receivable / last 90 days invoiced x 90)',
+       coalesce(printf('%.1f days', dso_days), 'n/a: nothing invoiced')
+FROM executive_dashboard
+UNION ALL
+SELECT 'cash expected in the next 30 days',
+       format_money(expected_30d_cents, currency) || ' ' || currency
+           || ' (due date plus the customer''s average delay)'
 FROM executive_dashboard;
 
+.headers off
+.mode list
 .print
-.print '== Late payers: overdue balance by customer, top 5'
+SELECT '== Late payers as of ' || as_of
+       || ': customers with overdue invoices, top 5 by amount overdue'
+FROM report_date;
+.headers on
+.mode box
 SELECT customer_code AS customer,
        format_money(overdue_cents, currency) AS overdue,
-       overdue_invoices, max_days_overdue AS max_late,
-       avg_days_late AS avg_late_paid, paid_late, paid_invoices
+       overdue_invoices AS invoices,
+       max_days_overdue AS "days late (max)",
+       coalesce(paid_late || ' of ' || paid_invoices, 'none paid')
+           AS "paid late before",
+       coalesce(printf('%.1f', avg_days_late), '') AS "avg days late"
 FROM late_payers
 ORDER BY overdue_cents DESC, customer_code
 LIMIT 5;
 .headers off
 .mode list
-SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM late_payers);
-.headers on
-.mode box
+SELECT '(no customer has an overdue invoice)'
+WHERE NOT EXISTS (SELECT 1 FROM late_payers);
 
 .print
-.print '== Aging by customer, top 10 by open balance (ar_aging)'
+SELECT '== Aging as of ' || as_of
+       || ': open balance by days past due date, top 10 customers (ar_aging)'
+FROM report_date;
+.headers on
+.mode box
 SELECT c.code AS customer,
-       format_money(a.current_cents, a.currency) AS current,
+       format_money(a.current_cents, a.currency) AS "not due",
        format_money(a.days_1_30_cents, a.currency) AS "1-30",
        format_money(a.days_31_60_cents, a.currency) AS "31-60",
        format_money(a.days_61_90_cents, a.currency) AS "61-90",
        format_money(a.days_over_90_cents, a.currency) AS "90+",
        format_money(a.total_cents, a.currency) AS total,
-       a.open_invoices AS open,
-       a.max_days_overdue AS max_late
+       a.open_invoices AS invoices,
+       CASE WHEN a.max_days_overdue > 0 THEN a.max_days_overdue ELSE '' END
+           AS "days late (max)"
 FROM ar_aging((SELECT as_of FROM report_date)) a
 JOIN customers c ON c.customer_id = a.customer_id
 ORDER BY a.total_cents DESC, c.code
 LIMIT 10;
 .headers off
 .mode list
-SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM ar_aging((SELECT as_of FROM report_date)));
-.headers on
-.mode box
+SELECT '(no open invoices)'
+WHERE NOT EXISTS (SELECT 1 FROM ar_aging((SELECT as_of FROM report_date)));
 
 .print
-.print '== Aging totals'
+SELECT '== Aging totals as of ' || as_of || ', all customers'
+FROM report_date;
+.headers on
+.mode box
 SELECT a.currency,
-       format_money(sum(a.current_cents), a.currency) AS current,
+       format_money(sum(a.current_cents), a.currency) AS "not due",
        format_money(sum(a.days_1_30_cents), a.currency) AS "1-30",
        format_money(sum(a.days_31_60_cents), a.currency) AS "31-60",
        format_money(sum(a.days_61_90_cents), a.currency) AS "61-90",
        format_money(sum(a.days_over_90_cents), a.currency) AS "90+",
        format_money(sum(a.total_cents), a.currency) AS total,
-       sum(a.open_invoices) AS open
+       sum(a.open_invoices) AS invoices
 FROM ar_aging((SELECT as_of FROM report_date)) a
 GROUP BY a.currency;
+.headers off
+.mode list
+SELECT '(no open invoices)'
+WHERE NOT EXISTS (SELECT 1 FROM ar_aging((SELECT as_of FROM report_date)));
 
 .print
-.print '== Alerts that fire today (7 days before due, due day, 7 and 30 days overdue)'
+SELECT '== Alerts that fire on ' || as_of
+       || ' (7 days before due, on the due date, 7 and 30 days late)'
+FROM report_date;
+.headers on
+.mode box
 SELECT a.number AS invoice, a.customer_code AS customer, a.due_date,
        due_alert(a.due_date, r.as_of) AS alert,
        format_money(a.open_cents, a.currency) AS open,
@@ -83,54 +138,83 @@ ORDER BY a.days_overdue DESC, a.number;
 .headers off
 .mode list
 SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM invoice_alerts WHERE fires_today);
+
+.print
+SELECT '== Operational dashboard as of ' || as_of
+       || ': the team''s morning counts'
+FROM report_date;
 .headers on
 .mode box
+SELECT 'open invoices' AS measure, pending_invoices AS value
+FROM operational_dashboard
+UNION ALL
+SELECT 'payments received in the last 30 days',
+       recent_payments || ', ' || format_money(recent_payments_cents)
+           || ' USD'
+FROM operational_dashboard
+UNION ALL
+SELECT 'payments not fully allocated to invoices',
+       unreconciled_payments || ', ' || format_money(unreconciled_cents)
+           || ' USD unallocated'
+FROM operational_dashboard
+UNION ALL
+SELECT 'alerts firing today', alerts_today FROM operational_dashboard
+UNION ALL
+SELECT 'required actions', actions_required FROM operational_dashboard;
 
+.headers off
+.mode list
 .print
-.print '== Operational dashboard'
-SELECT as_of, pending_invoices, recent_payments,
-       format_money(recent_payments_cents) AS recent_received,
-       unreconciled_payments,
-       format_money(unreconciled_cents) AS unreconciled,
-       alerts_today, actions_required
-FROM operational_dashboard;
-
-.print
-.print '== Unreconciled payments'
-SELECT payment_id, customer_code AS customer, received_date,
+SELECT '== Unreconciled payments as of ' || as_of
+       || ': money received but not matched to an invoice, oldest first'
+FROM report_date;
+.headers on
+.mode box
+SELECT payment_id AS payment, coalesce(customer_code, 'unknown') AS customer,
+       received_date AS received,
        format_money(unallocated_cents, currency) AS unallocated,
-       reference, days_waiting
+       reference, days_waiting AS "days waiting"
 FROM unreconciled_payments
 ORDER BY received_date, payment_id
 LIMIT 20;
 .headers off
 .mode list
-SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM unreconciled_payments);
-.headers on
-.mode box
+SELECT '(none: every payment is allocated)'
+WHERE NOT EXISTS (SELECT 1 FROM unreconciled_payments);
 
 .print
-.print '== Required actions (most urgent first, first 15)'
+SELECT '== Required actions as of ' || as_of || ', first 15 (priority 1 '
+       || 'escalate, 2 disputes and follow-ups, 3 calls and credit holds, '
+       || '4 reconcile, 5 reminders)'
+FROM report_date;
+.headers on
+.mode box
 SELECT priority, action, customer_code AS customer, subject,
-       format_money(cents, coalesce(currency, 'USD')) AS amount, reason
+       coalesce(format_money(cents, currency), '') AS amount, reason
 FROM actions_required
 ORDER BY priority, cents DESC, subject
 LIMIT 15;
 .headers off
 .mode list
 SELECT '(none)' WHERE NOT EXISTS (SELECT 1 FROM actions_required);
-.headers on
-.mode box
 
--- The featured customer: the largest overdue balance on the report date.
+-- The featured customer: the largest overdue balance on the report date,
+-- else the largest open balance, else the first code.
 CREATE TEMP TABLE featured AS
-SELECT customer_id FROM customer_card
+SELECT customer_id, code, overdue_cents, open_cents FROM customer_card
 ORDER BY overdue_cents DESC, open_cents DESC, code LIMIT 1;
 
 .print
-.print '== Customer card'
+SELECT '== Customer card of ' || f.code || ' as of ' || r.as_of || ' ('
+       || CASE WHEN f.overdue_cents > 0 THEN 'the largest overdue balance'
+               WHEN f.open_cents > 0 THEN 'nothing overdue anywhere; '
+                                          || 'the largest open balance'
+               ELSE 'nothing open anywhere; the first customer code' END
+       || ')'
+FROM featured f, report_date r;
 .mode line
-SELECT code, name, country, status, payment_terms_days AS terms_days,
+SELECT code, name, country AS country_code, status,
+       payment_terms_days AS terms_days,
        coalesce(format_money(credit_limit_cents, currency), 'none')
            AS credit_limit,
        coalesce(preferred_method, 'not set') AS preferred_method,
@@ -140,26 +224,48 @@ SELECT code, name, country, status, payment_terms_days AS terms_days,
        payments_received, format_money(received_cents, currency) AS received,
        open_invoices, format_money(open_cents, currency) AS open_balance,
        format_money(overdue_cents, currency) AS overdue,
-       max_days_overdue, disputed_open,
+       coalesce(CASE WHEN max_days_overdue > 0 THEN max_days_overdue END,
+                'none overdue') AS max_days_overdue,
+       disputed_open,
        format_money(unallocated_cents, currency) AS unapplied_cash,
-       avg_days_to_pay, avg_days_late, paid_late, last_payment_date,
-       open_opportunities, last_contact, next_follow_up
+       coalesce(avg_days_to_pay, 'no paid invoice') AS avg_days_to_pay,
+       coalesce(avg_days_late, 'no paid invoice') AS avg_days_late,
+       coalesce(paid_late, 0) AS paid_late,
+       coalesce(last_payment_date, 'none') AS last_payment_date,
+       open_opportunities,
+       coalesce(last_contact, 'none recorded') AS last_contact,
+       coalesce(next_follow_up, 'none planned') AS next_follow_up
 FROM customer_card WHERE customer_id = (SELECT customer_id FROM featured);
-.mode box
 
+.headers off
+.mode list
 .print
-.print '== Open invoices of the featured customer'
+SELECT '== Open invoices of ' || f.code || ' as of ' || r.as_of
+FROM featured f, report_date r;
+.headers on
+.mode box
 SELECT number, issue_date, due_date, format_money(open_cents, currency)
            AS open,
-       days_overdue, aging_bucket, state,
+       days_overdue AS "days late", aging_bucket AS bucket, state,
        CASE WHEN disputed THEN 'yes' ELSE '' END AS disputed
 FROM invoice_balance
 WHERE customer_id = (SELECT customer_id FROM featured) AND open_cents > 0
 ORDER BY due_date;
+.headers off
+.mode list
+SELECT '(none)'
+WHERE NOT EXISTS (SELECT 1 FROM invoice_balance
+                  WHERE customer_id = (SELECT customer_id FROM featured)
+                    AND open_cents > 0);
 
 .print
-.print '== Account statement of the featured customer (last 90 days)'
-SELECT entry_date, entry_type, document, detail,
+SELECT '== Account statement of ' || f.code || ', ' || date(r.as_of, '-89 days')
+       || ' to ' || r.as_of
+       || ' (the balance includes the entries before these 90 days)'
+FROM featured f, report_date r;
+.headers on
+.mode box
+SELECT entry_date AS date, entry_type AS entry, document, detail,
        CASE WHEN debit_cents > 0 THEN format_money(debit_cents, currency)
             ELSE '' END AS debit,
        CASE WHEN credit_cents > 0 THEN format_money(credit_cents, currency)
@@ -169,3 +275,9 @@ FROM customer_statement, report_date r
 WHERE customer_id = (SELECT customer_id FROM featured)
   AND entry_date > date(r.as_of, '-90 days')
 ORDER BY line_no;
+.headers off
+.mode list
+SELECT '(no entries in these 90 days)'
+WHERE NOT EXISTS (SELECT 1 FROM customer_statement, report_date r
+                  WHERE customer_id = (SELECT customer_id FROM featured)
+                    AND entry_date > date(r.as_of, '-90 days'));

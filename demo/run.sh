@@ -11,10 +11,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 db="$build/demo.db"
 
-# The date must exist: with a modifier, date() moves 2013-02-30 to March.
-checked=$(sqlite3 :memory: "SELECT date('$(printf %s "$as_of" | tr -d "'")', '+0 days')")
+# AS_OF must be YYYY-MM-DD and a day that exists: date() with a modifier
+# moves 2013-02-30 to 2013-03-02, so a date that does not come back
+# unchanged does not exist.
+case "$as_of" in
+[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) ;;
+*)
+    echo "demo: AS_OF '$as_of' is not in YYYY-MM-DD form; use e.g. AS_OF=2013-06-30" >&2
+    exit 1
+    ;;
+esac
+checked=$(sqlite3 :memory: "SELECT date('$as_of', '+0 days')")
 if [ "$checked" != "$as_of" ]; then
-    echo "demo: AS_OF '$as_of' is not a date that exists; use YYYY-MM-DD, e.g. AS_OF=2013-06-30" >&2
+    echo "demo: AS_OF '$as_of' is not a date that exists (that month has no such day); use e.g. AS_OF=2013-06-30" >&2
     exit 1
 fi
 
@@ -28,7 +37,6 @@ sqlite3 -bail "$db" <<SQL
 UPDATE settings SET as_of = '$as_of';
 .read demo/import.sql
 SQL
-echo "== Part 1: the IBM receivables as of $as_of"
 sqlite3 -bail "$db" <<SQL
 .load $build/receivables
 .read demo/report.sql
@@ -38,7 +46,6 @@ SQL
 # 2007 camt.054 notification in CHF) is unrelated to the IBM data: import,
 # re-import, balance check, reconciliation, outbox and journal.
 echo
-echo "== Part 2: a real camt.054 bank statement from file to reconciled invoices"
 rm -f "$build/statement-demo.db"
 sqlite3 -bail "$build/statement-demo.db" ".load $build/receivables" \
     ".read demo/statement.sql"
