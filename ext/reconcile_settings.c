@@ -258,6 +258,56 @@ int reconcile_settings_read(sqlite3_stmt *stmt, struct reconcile_settings *s,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Sets message (or out of memory when it is NULL) as ctx's error, and frees it.
+ */
+static void result_error_free(sqlite3_context *ctx, char *message)
+{
+    if (message == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_error(ctx, message, -1);
+    sqlite3_free(message);
+}
+
+/*
+** Returns 1 after setting an error on ctx when the amount is no integer or
+** the currency no ISO 4217 code; else 0.
+*/
+static int fee_tolerance_bad_args(sqlite3_context *ctx, sqlite3_value **argv)
+{
+    const unsigned char *currency;
+    char excerpt[TEXT_EXCERPT_SIZE];
+    char *got;
+
+    if (sqlite3_value_numeric_type(argv[0]) != SQLITE_INTEGER) {
+        got = quote_value(argv[0]);
+        result_error_free(
+            ctx,
+            got ? sqlite3_mprintf(
+                      "reconcile_fee_tolerance: 1st argument must be an integer amount in minor units, got %s",
+                      got)
+                : NULL);
+        sqlite3_free(got);
+        return 1;
+    }
+    currency = sqlite3_value_text(argv[1]);
+    if (currency == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return 1;
+    }
+    if (sqlite3_value_bytes(argv[1]) == 3 &&
+        currency_minor_digits((const char *)currency) >= 0)
+        return 0;
+    text_excerpt(currency, sqlite3_value_bytes(argv[1]), excerpt);
+    result_error_free(
+        ctx,
+        sqlite3_mprintf(
+            "reconcile_fee_tolerance: 2nd argument must be an ISO 4217 code such as 'EUR', got '%s'",
+            excerpt));
+    return 1;
+}
+
 /*
 ** reconcile_fee_tolerance(open_cents, currency, fee_abs_cents, fee_pct):
 ** the tolerance of reconcile_fee_tolerance() for the views of
@@ -267,36 +317,33 @@ static void fee_tolerance_func(sqlite3_context *ctx, int argc,
                                sqlite3_value **argv)
 {
     struct reconcile_settings s;
-    const unsigned char *currency = sqlite3_value_text(argv[1]);
     char *problem = NULL;
+    int rc;
     int i;
 
     (void)argc;
     for (i = 0; i < 4; i++)
         if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
             return;
+    if (fee_tolerance_bad_args(ctx, argv))
+        return;
     reconcile_settings_default(&s);
-    if (reconcile_setting_set(&s, RECONCILE_SETTING_FEE_ABS_CENTS, argv[2],
-                              &problem) == SQLITE_OK)
-        reconcile_setting_set(&s, RECONCILE_SETTING_FEE_PCT, argv[3], &problem);
-    if (problem != NULL) {
-        char *message = sqlite3_mprintf("reconcile_fee_tolerance: %s", problem);
-        sqlite3_result_error(ctx, message ? message : problem, -1);
-        sqlite3_free(message);
-        sqlite3_free(problem);
+    rc = reconcile_setting_set(&s, RECONCILE_SETTING_FEE_ABS_CENTS, argv[2],
+                               &problem);
+    if (rc == SQLITE_OK)
+        rc = reconcile_setting_set(&s, RECONCILE_SETTING_FEE_PCT, argv[3],
+                                   &problem);
+    if (rc == SQLITE_OK) {
+        sqlite3_result_int64(ctx,
+                             reconcile_fee_tolerance(
+                                 &s, (const char *)sqlite3_value_text(argv[1]),
+                                 sqlite3_value_int64(argv[0])));
         return;
     }
-    if (sqlite3_value_bytes(argv[1]) != 3 ||
-        currency_minor_digits((const char *)currency) < 0) {
-        sqlite3_result_error(
-            ctx,
-            "reconcile_fee_tolerance: 2nd argument must be an ISO 4217 code such as 'EUR'",
-            -1);
-        return;
-    }
-    sqlite3_result_int64(ctx,
-                         reconcile_fee_tolerance(&s, (const char *)currency,
-                                                 sqlite3_value_int64(argv[0])));
+    result_error_free(
+        ctx, problem ? sqlite3_mprintf("reconcile_fee_tolerance: %s", problem)
+                     : NULL);
+    sqlite3_free(problem);
 }
 
 int reconcile_settings_register(sqlite3 *db)

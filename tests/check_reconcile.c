@@ -365,6 +365,15 @@ START_TEST(test_reconcile_fee_tolerance_by_currency)
     expect_sql_error(db, "SELECT reconcile_fee_tolerance(100, 'EUR', 1, 'x')",
                      "reconcile_fee_tolerance: fee_pct must be a number from "
                      "0 to 100, got 'x'");
+    expect_sql_error(db, "SELECT reconcile_fee_tolerance(1.5, 'EUR', 1, 3)",
+                     "reconcile_fee_tolerance: 1st argument must be an integer "
+                     "amount in minor units, got '1.5'");
+    expect_sql_error(db, "SELECT reconcile_fee_tolerance(100, 'eur', 1, 3)",
+                     "reconcile_fee_tolerance: 2nd argument must be an ISO "
+                     "4217 code such as 'EUR', got 'eur'");
+    expect_sql(db,
+               "SELECT reconcile_fee_tolerance(NULL, 'EUR', 1000, 3) IS NULL",
+               "1");
     harness_exec(db,
                  "INSERT INTO invoices (invoice_id, number, customer_id,"
                  " issue_date, due_date, total_cents, currency) VALUES"
