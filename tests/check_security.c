@@ -494,6 +494,36 @@ START_TEST(test_statement_file_over_limit)
 }
 END_TEST
 
+/* A statement memo has no length limit below the 64 MiB file limit, and
+** reading one is linear: a CSV row with a memo of 1,000,000 bytes plus
+** " INV-2013-0077" (14 bytes) comes back whole, 1000014 bytes. */
+START_TEST(test_statement_long_memo)
+{
+    char path[4096];
+    char *sql;
+    sqlite3 *db = harness_open();
+    FILE *f;
+    int i;
+
+    snprintf(path, sizeof(path), "%s/security-long-memo.csv", BUILD_DIR);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("Date,Memo,Amount\n2013-06-01,", f);
+    for (i = 0; i < 1000000; i++)
+        fputc('x', f);
+    fputs(" INV-2013-0077,10.00\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    sql = sqlite3_mprintf("SELECT length(memo), amount_cents"
+                          " FROM bank_statement('%q', 'csv',"
+                          " 'date=Date,memo=Memo,amount=Amount,currency=EUR')",
+                          path);
+    expect_sql(db, sql, "1000014|1000");
+    sqlite3_free(sql);
+    remove(path);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* A ledger of one customer with n open invoices of 10.00 EUR numbered
 ** INV-2013-0001.., and payment 1 of 10.00 EUR with reference memo. */
 static sqlite3 *open_memo_ledger(int n, const char *memo_sql)
@@ -585,6 +615,7 @@ Suite *security_suite(void)
     tcase_add_test(limits, test_oversized_inputs_rejected);
     tcase_add_test(limits, test_inputs_at_limit_accepted);
     tcase_add_test(limits, test_statement_file_over_limit);
+    tcase_add_test(limits, test_statement_long_memo);
     tcase_add_test(limits, test_memo_read_up_to_limit);
     tcase_add_test(limits, test_huge_memo_and_candidates);
     suite_add_tcase(s, limits);
