@@ -16,10 +16,11 @@
 ** the VFS calls that change files (xWrite, xSync, xTruncate, xDelete).
 **
 ** Each run copies the ledger, starts the job in a child and has the child
-** raise SIGKILL when it reaches event number N of one kind. N and the
-** kind come from a xorshift generator with SEED, so the kill points repeat
-** from run to run. Runs alternate WAL and rollback journal. After each
-** kill the parent checks, each a failure with exit status 1:
+** raise SIGKILL when it reaches event number N of one kind. The runs take
+** every (journal mode, event kind) pair that occurs in turn, and N comes
+** from a xorshift generator with SEED, so the kill points repeat from
+** run to run. After each kill the parent checks, each a failure with exit
+** status 1:
 **   1. PRAGMA integrity_check returns ok.
 **   2. The content equals one of the uncrashed run's states: before the
 **      job, after the import, or after the apply. So each transaction is
@@ -70,16 +71,13 @@ enum event_kind {
 static const char *const event_names[EVENT_COUNT] = {
     "vm", "write", "sync", "truncate", "delete"};
 
-/* Kill points are drawn among VM events or among file events. */
-enum kill_class { CLASS_VM, CLASS_FILE, CLASS_COUNT };
-
-/* Event counting of the current process; the child kills itself at
-** kill_at events of kill_class. */
+/* Event counting of the current process; the child kills itself at the
+** kill_at-th event of kind kill_kind. */
 static struct {
     int counting;
     enum job_step step;
-    long events[CLASS_COUNT];
-    enum kill_class kill_class;
+    long events[EVENT_COUNT];
+    enum event_kind kill_kind;
     long kill_at; /* 0: never */
     int marker_fd; /* where the child writes the kill point first */
 } job;
@@ -87,15 +85,14 @@ static struct {
 /* Counts one event; at the chosen one, writes the kill point and dies. */
 static void count_event(enum event_kind kind)
 {
-    enum kill_class class = kind == EVENT_VM ? CLASS_VM : CLASS_FILE;
     char marker[64];
     int n;
 
     if (!job.counting)
         return;
-    job.events[class]++;
-    if (job.kill_at == 0 || class != job.kill_class ||
-        job.events[class] != job.kill_at)
+    job.events[kind]++;
+    if (job.kill_at == 0 || kind != job.kill_kind ||
+        job.events[kind] != job.kill_at)
         return;
     n = snprintf(marker, sizeof(marker), "%d %d\n", (int)job.step, (int)kind);
     if (write(job.marker_fd, marker, (size_t)n) != n)
@@ -387,7 +384,7 @@ struct reference {
     char base[4096];         /* the ledger before the job */
     char *state[STEP_COUNT]; /* content before the job, after import,
                                 after apply */
-    long events[CLASS_COUNT];
+    long events[EVENT_COUNT];
     long payments;    /* payments the uncrashed import added */
     long allocations; /* allocations the uncrashed apply added */
 };
@@ -445,7 +442,7 @@ static void run_reference(struct reference *ref, const char *dir,
 /* Kills a job at one point; returns the step and event it died at through
 ** the out-parameters, or -1 in *step_out when it finished instead. */
 static void run_killed(const char *db_path, const char *marker_path,
-                       const char *statement, enum kill_class class,
+                       const char *statement, enum event_kind kind,
                        long kill_at, int *step_out, int *event_out)
 {
     pid_t pid;
@@ -462,7 +459,7 @@ static void run_killed(const char *db_path, const char *marker_path,
         if (job.marker_fd < 0)
             _exit(3);
         memset(job.events, 0, sizeof(job.events));
-        job.kill_class = class;
+        job.kill_kind = kind;
         job.kill_at = kill_at;
         job.counting = 1;
         run_job(db_path, statement);
@@ -540,13 +537,15 @@ static void print_tally(const struct tally *tally, int runs,
     printf("crash: %d runs, SIGKILL at a seeded event of the import and"
            " apply job\n",
            runs);
-    for (s = 0; s < 2; s++)
-        printf("uncrashed job (%s journal): %ld progress calls (every %d VM"
-               " instructions), %ld file-changing VFS calls; imports %ld"
-               " payments, applies %ld allocations\n",
-               refs[s].journal_mode, refs[s].events[CLASS_VM], PROGRESS_STEP,
-               refs[s].events[CLASS_FILE], refs[s].payments,
-               refs[s].allocations);
+    for (s = 0; s < 2; s++) {
+        printf("uncrashed job (%s journal): imports %ld payments, applies %ld"
+               " allocations; events:",
+               refs[s].journal_mode, refs[s].payments, refs[s].allocations);
+        for (e = 0; e < EVENT_COUNT; e++)
+            printf(" %s %ld", event_names[e], refs[s].events[e]);
+        printf(" (vm: one progress call per %d VM instructions)\n",
+               PROGRESS_STEP);
+    }
     for (s = 0; s < STEP_COUNT; s++) {
         printf("kills during %-6s:", step_names[s]);
         for (e = 0; e < EVENT_COUNT; e++)
@@ -569,7 +568,9 @@ int main(int argc, char **argv)
     char statement[4096];
     char db_path[4096];
     char marker_path[4096];
-    char *seen[2 * CLASS_COUNT]; /* kill points used, per journal and kind */
+    char *seen[2][EVENT_COUNT]; /* kill points used, per journal and kind */
+    int plan[2 * EVENT_COUNT];  /* journal * EVENT_COUNT + kind, per run */
+    int plan_count = 0;
     uint64_t rng;
     int runs;
     int run;
@@ -588,19 +589,27 @@ int main(int argc, char **argv)
     run_reference(&refs[0], argv[1], statement);
     run_reference(&refs[1], argv[1], statement);
 
-    for (run = 0; run < 2 * CLASS_COUNT; run++) {
-        long events = refs[run / CLASS_COUNT].events[run % CLASS_COUNT];
+    /* Runs take the (journal, event kind) pairs in turn, so rare events
+    ** such as the journal's xDelete at a rollback-journal commit get as
+    ** many kills as VM steps do. */
+    for (run = 0; run < 2 * EVENT_COUNT; run++) {
+        long events = refs[run / EVENT_COUNT].events[run % EVENT_COUNT];
+        char **slot = &seen[run / EVENT_COUNT][run % EVENT_COUNT];
 
-        seen[run] = calloc((size_t)events + 1, 1);
-        if (seen[run] == NULL)
+        *slot = calloc((size_t)events + 1, 1);
+        if (*slot == NULL)
             stress_die("out of memory");
+        if (events > 0)
+            plan[plan_count++] = run;
     }
     for (run = 0; run < runs; run++) {
-        const struct reference *ref = &refs[run % 2];
-        enum kill_class class = (enum kill_class)((run / 2) % CLASS_COUNT);
+        int journal = plan[run % plan_count] / EVENT_COUNT;
+        enum event_kind kind =
+            (enum event_kind)(plan[run % plan_count] % EVENT_COUNT);
+        const struct reference *ref = &refs[journal];
         long kill_at = 1 + (long)(stress_random(&rng) %
-                                  (uint64_t)ref->events[class]);
-        char *point = &seen[(run % 2) * CLASS_COUNT + class][kill_at];
+                                  (uint64_t)ref->events[kind]);
+        char *point = &seen[journal][kind][kill_at];
         int step;
         int event;
 
@@ -608,7 +617,7 @@ int main(int argc, char **argv)
         *point = 1;
         stress_remove_db(db_path);
         stress_copy_file(ref->base, db_path);
-        run_killed(db_path, marker_path, statement, class, kill_at, &step,
+        run_killed(db_path, marker_path, statement, kind, kill_at, &step,
                    &event);
         if (step < 0)
             tally.finished++;
@@ -620,8 +629,8 @@ int main(int argc, char **argv)
            "a kill point was not reached: the job's events differ from the"
            " uncrashed run's");
     print_tally(&tally, runs, refs);
-    for (run = 0; run < 2 * CLASS_COUNT; run++)
-        free(seen[run]);
+    for (run = 0; run < 2 * EVENT_COUNT; run++)
+        free(seen[run / EVENT_COUNT][run % EVENT_COUNT]);
     printf("crash: %ld passed, %ld failed\n", tally.checks - tally.failures,
            tally.failures);
     return tally.failures == 0 ? 0 : 1;
