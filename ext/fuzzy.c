@@ -575,6 +575,28 @@ struct fuzzy_args {
 };
 
 /*
+** Widens value's text into out and returns 1 when it is ASCII of at most
+** FUZZY_WORD_BITS bytes, the common case of references and names. Returns
+** 0 for any other value, which the UTF-8 reader then decodes and checks.
+*/
+static int read_short_ascii(sqlite3_value *value, uint32_t *out, int *n_out)
+{
+    const unsigned char *text = sqlite3_value_text(value);
+    int n = sqlite3_value_bytes(value);
+    unsigned char or_of_bytes = 0; /* bit 7 set: a byte is not ASCII */
+    int i;
+
+    if (text == NULL || n > FUZZY_WORD_BITS)
+        return 0;
+    for (i = 0; i < n; i++) {
+        out[i] = text[i];
+        or_of_bytes |= text[i];
+    }
+    *n_out = n;
+    return or_of_bytes < 0x80;
+}
+
+/*
 ** Reads both arguments of function_name. Returns 0 when the result is
 ** already set: NULL for a NULL argument, else an error.
 */
@@ -584,10 +606,12 @@ static int read_args(sqlite3_context *ctx, const char *function_name,
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
         sqlite3_value_type(argv[1]) == SQLITE_NULL)
         return 0;
-    return utf8_arg_code_points(ctx, function_name, 1, argv[0], args->a,
-                                FUZZY_MAX_CODE_POINTS, &args->n) &&
-           utf8_arg_code_points(ctx, function_name, 2, argv[1], args->b,
-                                FUZZY_MAX_CODE_POINTS, &args->m);
+    return (read_short_ascii(argv[0], args->a, &args->n) ||
+            utf8_arg_code_points(ctx, function_name, 1, argv[0], args->a,
+                                 FUZZY_MAX_CODE_POINTS, &args->n)) &&
+           (read_short_ascii(argv[1], args->b, &args->m) ||
+            utf8_arg_code_points(ctx, function_name, 2, argv[1], args->b,
+                                 FUZZY_MAX_CODE_POINTS, &args->m));
 }
 
 /* levenshtein(a, b): the Levenshtein distance in code points. */

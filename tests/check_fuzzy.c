@@ -742,6 +742,44 @@ START_TEST(test_fuzzy_sql_length_limit)
 }
 END_TEST
 
+START_TEST(test_fuzzy_sql_ascii_read_boundary)
+{
+    sqlite3 *db = harness_open();
+
+    /* ASCII arguments of up to 64 bytes are read without the UTF-8
+    ** decoder, longer ones with it: both sides of that boundary must give
+    ** the same distances. 64 'a' against 63 'a' and a 'b' is one
+    ** substitution; so is 65 'a' against 64 'a' and a 'b'. */
+    expect_sql(db,
+               "SELECT levenshtein(replace(hex(zeroblob(64)), '00', 'a'),"
+               " replace(hex(zeroblob(63)), '00', 'a') || 'b'),"
+               " levenshtein(replace(hex(zeroblob(65)), '00', 'a'),"
+               " replace(hex(zeroblob(64)), '00', 'a') || 'b')",
+               "1|1");
+    expect_sql(db,
+               "SELECT jaro_winkler(replace(hex(zeroblob(64)), '00', 'a'),"
+               " replace(hex(zeroblob(64)), '00', 'a')),"
+               " damerau_levenshtein(replace(hex(zeroblob(65)), '00', 'a'),"
+               " 'a')",
+               "1.0|64");
+    /* 63 ASCII bytes and 'é' are 65 bytes but 64 code points: 'é' against
+    ** 'e' is one substitution. */
+    expect_sql(db,
+               "SELECT levenshtein(replace(hex(zeroblob(63)), '00', 'a') ||"
+               " 'é', replace(hex(zeroblob(63)), '00', 'a') || 'e')",
+               "1");
+    /* U+0000 is a character like any other: 'a', NUL, 'b' against 'ab' is
+    ** one deletion. */
+    expect_sql(db, "SELECT levenshtein(CAST(X'610062' AS TEXT), 'ab')", "1");
+    /* A short argument with a byte of 0x80 or more still goes through the
+    ** UTF-8 checks. */
+    expect_sql_error(db, "SELECT jaro_winkler('ab', CAST(X'61FF' AS TEXT))",
+                     "jaro_winkler: argument 2 is not valid UTF-8 (byte 0xFF "
+                     "at offset 1");
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_fuzzy_sql_flags_allow_schema_use)
 {
     sqlite3 *db = harness_open();
@@ -792,6 +830,7 @@ Suite *fuzzy_suite(void)
     tcase_add_test(sql, test_fuzzy_sql_null);
     tcase_add_test(sql, test_fuzzy_sql_invalid_utf8);
     tcase_add_test(sql, test_fuzzy_sql_length_limit);
+    tcase_add_test(sql, test_fuzzy_sql_ascii_read_boundary);
     tcase_add_test(sql, test_fuzzy_sql_flags_allow_schema_use);
     suite_add_tcase(s, sql);
     return s;
