@@ -511,8 +511,14 @@ static void oom_run(sqlite3 *db, const struct oom_case *c, const char *sql,
     int rc = SQLITE_OK;
 
     oom_text_add(&text, "", 0);
-    while (rc == SQLITE_OK && tail != NULL && *tail != '\0') {
+    while (rc == SQLITE_OK && tail != NULL) {
         sqlite3_stmt *stmt = NULL;
+        /* Preparing the line end after the last statement allocates a
+        ** parser too, and failing it would report out of memory for an
+        ** operation that has committed. */
+        tail += strspn(tail, " \t\r\n");
+        if (*tail == '\0')
+            break;
         rc = sqlite3_prepare_v2(db, tail, -1, &stmt, &tail);
         if (rc != SQLITE_OK || stmt == NULL)
             break;
@@ -581,12 +587,20 @@ static void oom_log_stats(const char *name, int persistent,
     fclose(f);
 }
 
-/* Runs the operation once without faults and keeps what it did. */
+/* Runs the operation once without faults and keeps what it did. A first
+** run, thrown away, does the allocations made once per process (libxml2
+** sets up its parser on the first document it reads), so that the counted
+** run makes as many allocations as every faulted run after it. */
 static void oom_reference_run(const struct oom_case *c, const char *sql,
                               struct oom_reference *ref)
 {
+    struct oom_outcome warm_up = {0, NULL};
     sqlite3 *db = oom_open(c->db);
 
+    oom_run(db, c, sql, &warm_up);
+    free(warm_up.text);
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+    db = oom_open(c->db);
     oom_take_image(db, c->db, &ref->before);
     oom_arm(LONG_MAX, 0); /* counts allocations, fails none */
     oom_run(db, c, sql, &ref->outcome);
@@ -608,8 +622,6 @@ static void oom_check_retry(const struct oom_case *c, long n, sqlite3 *db,
     struct oom_image image;
 
     oom_take_image(db, c->db, &image);
-    if (!oom_same_image(&image, &ref->before)) { char *e = NULL;
-        fprintf(stderr, "DEBUG rc %d\n%s\n", sqlite3_errcode(db), harness_query(db, "SELECT 'imports', count(*) FROM statement_imports UNION ALL SELECT 'lines', count(*) FROM statement_lines UNION ALL SELECT 'payments', count(*) FROM payments UNION ALL SELECT 'bal', count(*) FROM statement_balances UNION ALL SELECT 'outbox', count(*) FROM outbox; PRAGMA integrity_check", &e)); }
     ck_assert_msg(oom_same_image(&image, &ref->before),
                   "%s: N=%ld: the run failed, but the database changed",
                   c->name, n);
@@ -633,7 +645,6 @@ static void oom_check_faulted(const struct oom_case *c, long n, sqlite3 *db,
                               const struct oom_reference *ref,
                               struct oom_stats *stats)
 {
-    if (n >= 3500 && n <= 3510) fprintf(stderr, "DEBUG N=%ld rc=%d %s\n", n, got->rc, got->text);
     if (oom_is_nomem(got)) {
         stats->nomem++;
     } else if (got->rc != SQLITE_OK && !oom_same_outcome(got, &ref->outcome)) {
@@ -693,9 +704,24 @@ static long oom_next_n(long n, long allocations)
     const char *every = getenv("RECEIVABLES_OOM_EVERY");
     long step = allocations / 64;
 
-    if ((every != NULL && strcmp(every, "1") == 0) || n < 32 || step < 2)
+    /* Past the end (an XML read that ran longer this time), one by one. */
+    if ((every != NULL && strcmp(every, "1") == 0) || n < 32 || step < 2 ||
+        n > allocations)
         return n + 1;
     return n + step > allocations ? allocations + 1 : n + step;
+}
+
+/* Returns by how many allocations a run may fall short of the reference
+** run. Reading XML, libxml2 makes a few allocations more or fewer from one
+** run to the next: 641 to 643 measured for camt053.v2.minimal.xml, likely
+** from the random seed of its dictionary hashes. So a fault planned near
+** the end of an XML read may never be reached. Other operations repeat
+** their allocations exactly. */
+static long oom_count_tolerance(const struct oom_case *c)
+{
+    size_t n = c->path ? strlen(c->path) : 0;
+
+    return n > 4 && strcmp(c->path + n - 4, ".xml") == 0 ? 16 : 0;
 }
 
 /* Fails allocation N of the operation for N = 1, 2, ... (see
@@ -723,7 +749,10 @@ static void oom_fault_loop(const struct oom_case *c, const char *sql,
         stats.fault_points++;
         stats.faults += faults;
     }
-    ck_assert_int_eq(n, ref.allocations + 1);
+    ck_assert_msg(n + oom_count_tolerance(c) > ref.allocations,
+                  "%s: N=%ld was never reached, but the run without faults"
+                  " made %ld allocations",
+                  c->name, n, ref.allocations);
     oom_log_stats(c->name, persistent, &stats);
     free(ref.outcome.text);
     free(ref.before.bytes);
