@@ -51,8 +51,11 @@
 **   - The whole file is read into memory, so files over
 **     STATEMENT_MAX_FILE_BYTES (64 MiB) are rejected with an error.
 **   - camt, MT940 and OFX files are parsed whole in xFilter, so memory
-**     grows with their entries. CSV rows are read one per xNext: the file
-**     plus one row, and a bad row fails the statement only when reached.
+**     grows with their entries. MT940 and OFX give the closing balance
+**     that every row carries only after the entries, and camt is parsed
+**     into a libxml2 tree of the whole document anyway. CSV rows are read
+**     one per xNext: the file plus one row, and a bad row fails the
+**     statement only when reached.
 **   - Both tables are eponymous only (no CREATE VIRTUAL TABLE) and
 **     DIRECTONLY: they work in top-level SQL, never inside a view or a
 **     trigger.

@@ -52,6 +52,9 @@
 **     row without a header).
 **   - Two-digit years are rejected, because any century guess would move
 **     some dates.
+**   - Rows are read one at a time as a stream (statement_open_csv), so a
+**     bad row fails the query only when it is reached, after the rows
+**     before it. The options and the header row are checked on opening.
 */
 #include <stdarg.h>
 #include <string.h>
