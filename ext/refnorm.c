@@ -217,6 +217,11 @@ static int is_document_word(const unsigned char *word, int n)
     int i;
     int k;
 
+    /* Most opening words (names, 'PAGO', 'TRANSFER') fail on the first
+    ** letter, because every document word starts with F, I, N or R. */
+    if (n < 2 || (word[0] != 'F' && word[0] != 'I' && word[0] != 'N' &&
+                  word[0] != 'R'))
+        return 0;
     switch (n) {
     case 2:
         words = length_2;
@@ -285,15 +290,18 @@ static void emit(struct normalizer *nz, const unsigned char *bytes, int n,
 {
     int i;
     unsigned char keep = upper ? 0xDF : 0xFF; /* 0xDF clears bit 0x20 */
+    unsigned char *end = nz->out + nz->len;
 
     if (n <= 0)
         return;
     if (nz->segment_pending && nz->segment_start)
         nz->segment_start[nz->segment_count++] = (short)nz->len;
     nz->segment_pending = 0;
-    /* A loop, not memcpy: runs are a few bytes, shorter than a call. */
+    /* A loop, not memcpy: runs are a few bytes, shorter than a call. The
+    ** local end pointer spares a reload of nz->out and nz->len per byte,
+    ** which the compiler must assume the stores could change. */
     for (i = 0; i < n; i++)
-        nz->out[nz->len + i] = bytes[i] & keep;
+        end[i] = bytes[i] & keep;
     nz->len += n;
 }
 
@@ -547,14 +555,22 @@ struct reference {
 /* Decodes a key (valid UTF-8) and moves its segment starts to code points. */
 static void decode_reference(const struct refnorm_key *key, struct reference *r)
 {
+    unsigned char or_of_bytes = 0; /* bit 7 set: a byte is not ASCII */
     int invalid_offset = 0;
     int count = 0;
     int byte = 0;
     int k;
 
-    utf8_to_code_points(key->text, key->length, r->code_points,
-                        REFNORM_SIMILARITY_MAX_BYTES, &r->length,
-                        &invalid_offset);
+    /* Most keys are ASCII, so widen them in one loop and decode others. */
+    for (k = 0; k < key->length; k++) {
+        r->code_points[k] = key->text[k];
+        or_of_bytes |= key->text[k];
+    }
+    r->length = key->length;
+    if (or_of_bytes >= 0x80)
+        utf8_to_code_points(key->text, key->length, r->code_points,
+                            REFNORM_SIMILARITY_MAX_BYTES, &r->length,
+                            &invalid_offset);
     if (r->length == key->length) { /* ASCII: offsets stay the same */
         memcpy(r->segment_start, key->segment_start,
                (size_t)key->segment_count * sizeof(short));
@@ -765,11 +781,14 @@ static void ref_normalize_func(sqlite3_context *ctx, int argc,
 static int read_key(sqlite3_context *ctx, int argument, sqlite3_value *value,
                     struct refnorm_key *key)
 {
-    const unsigned char *text;
+    const unsigned char *text = sqlite3_value_text(value);
+    int n = sqlite3_value_bytes(value);
     int invalid_offset = 0;
-    int n;
 
-    if (!utf8_arg_bytes(ctx, "ref_similarity", argument, value,
+    /* The shared reader handles the rare cases. It sets the error for text
+    ** that is too long or out of memory, and reads '' for a NULL pointer. */
+    if ((text == NULL || n > REFNORM_SIMILARITY_MAX_BYTES) &&
+        !utf8_arg_bytes(ctx, "ref_similarity", argument, value,
                         REFNORM_SIMILARITY_MAX_BYTES, &text, &n))
         return 0;
     if (refnorm_key_init(key, text, n, &invalid_offset))

@@ -333,6 +333,18 @@ START_TEST(test_refnorm_similarity_formula)
 }
 END_TEST
 
+START_TEST(test_refnorm_similarity_non_ascii_keys)
+{
+    /* Greek letters stay in the key as two-byte characters, so the key
+    ** 'ΑΒΓ4512' has 7 code points in 10 bytes and its window '4512'
+    ** starts at code point 3: an exact window scores 0.95. */
+    ck_assert_double_eq(similarity("ΑΒΓ-4512", "4512"), 0.95);
+    /* 'ΑΒΓ' against 'ΑΒΔ': one substitution in 3, edit part 2/3; Jaro
+    ** with 2 matches of 3, (2/3 + 2/3 + 1) / 3 = 7/9; pair = 13/18. */
+    ck_assert_double_eq_tol(similarity("ΑΒΓ", "ΑΒΔ"), 13.0 / 18, 1e-12);
+}
+END_TEST
+
 START_TEST(test_refnorm_similarity_hidden_number_low)
 {
     /* 134 inside the digit run 20134512 is no window. Whole: OSA deletes
@@ -514,6 +526,7 @@ Suite *refnorm_suite(void)
 
     tcase_set_timeout(similarity_case, 30); /* random pairs under ASan */
     tcase_add_test(similarity_case, test_refnorm_similarity_formula);
+    tcase_add_test(similarity_case, test_refnorm_similarity_non_ascii_keys);
     tcase_add_test(similarity_case, test_refnorm_similarity_hidden_number_low);
     tcase_add_test(similarity_case, test_refnorm_similarity_range_and_symmetry);
     suite_add_tcase(s, similarity_case);
