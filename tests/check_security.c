@@ -12,7 +12,7 @@
 **   - Oversized inputs stop at the limits of sql/REFERENCE.md and the ext/
 **     headers with an error that names the limit, before any quadratic
 **     work starts.
-** The catalog of tests/reliability_catalog.h says which kind each is.
+** tests/reliability_catalog.h gives the kind of each.
 */
 #include <fcntl.h>
 #include <stdio.h>

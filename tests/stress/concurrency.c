@@ -144,6 +144,7 @@ static void create_databases(const char *dir)
 {
     char path[4096];
     char start[4096];
+    char *mode;
     sqlite3 *db;
 
     snprintf(path, sizeof(path), "%s/ledger.db", dir);
@@ -156,8 +157,10 @@ static void create_databases(const char *dir)
     stress_copy_file(path, start);
 
     db = stress_open(path, NULL);
-    if (strcmp(stress_text(db, "PRAGMA journal_mode = WAL"), "wal\n") != 0)
-        stress_die("%s: WAL mode not available", path);
+    mode = stress_text(db, "PRAGMA journal_mode = WAL");
+    if (strcmp(mode, "wal\n") != 0)
+        stress_die("%s: WAL mode not available, got %s", path, mode);
+    sqlite3_free(mode);
     sqlite3_close(db);
 }
 

@@ -631,6 +631,8 @@ int main(int argc, char **argv)
     print_tally(&tally, runs, refs);
     for (run = 0; run < 2 * EVENT_COUNT; run++)
         free(seen[run / EVENT_COUNT][run % EVENT_COUNT]);
+    for (run = 0; run < 2 * STEP_COUNT; run++)
+        sqlite3_free(refs[run / STEP_COUNT].state[run % STEP_COUNT]);
     printf("crash: %ld passed, %ld failed\n", tally.checks - tally.failures,
            tally.failures);
     return tally.failures == 0 ? 0 : 1;
