@@ -43,7 +43,9 @@ SELECT 'The database starts with customer UNIFITS GmbH and three open CHF '
 FROM (SELECT * FROM invoices ORDER BY invoice_id);
 
 .print
-.print '== The file as bank_statement reads it with batch=split: one row per transaction of the batch entry'
+SELECT '== The file as bank_statement reads it on ' || as_of
+       || ' with batch=split: one row per transaction of the batch entry'
+FROM report_date;
 .headers on
 .mode box --wrap 40 --wordwrap on
 SELECT booking_date AS booked,
@@ -55,7 +57,9 @@ FROM bank_statement('demo/data/statements/camt054.v8.xml', NULL,
 .headers off
 .mode list
 .print
-.print '== Import with sql/import_statement.sql, twice: the second run finds three duplicates and adds nothing'
+SELECT '== Import on ' || as_of || ' with sql/import_statement.sql, '
+       || 'twice: the second run finds three duplicates and adds nothing'
+FROM report_date;
 .parameter set :path 'demo/data/statements/camt054.v8.xml'
 .parameter set :format NULL
 .parameter set :options 'batch=split'
@@ -73,7 +77,9 @@ FROM statement_import_log ORDER BY import_id;
 .headers off
 .mode list
 .print
-.print '== Balance check of each statement in the file: opening balance + booked entries = closing balance'
+SELECT '== Balance check as of ' || as_of || ' of each statement in the '
+       || 'file: opening balance + booked entries = closing balance'
+FROM report_date;
 .headers on
 .mode box --wrap 50 --wordwrap on
 SELECT statement_id AS statement,
@@ -134,7 +140,9 @@ FROM reconcile_auto_allocations;
 .headers off
 .mode list
 .print
-.print '== Automatic apply (reconcile_auto_allocations): the allocations it made'
+SELECT '== Automatic apply on ' || as_of
+       || ' (reconcile_auto_allocations): the allocations it made'
+FROM report_date;
 .headers on
 .mode box
 SELECT a.allocation_id AS allocation, a.payment_id AS payment,
