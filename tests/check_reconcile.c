@@ -868,6 +868,44 @@ START_TEST(test_reconcile_write_off_short_payment)
 END_TEST
 
 /*
+** reconcile_write_offs uses the same tolerance as the engine. 70.00
+** confirmed for RE-002 (80.00) leaves 10.00 open, over the cap of 10% of
+** 80.00 = 8.00 (the uncapped 10.00 + 2.40 = 12.40 would have covered
+** it), so there is no write-off and the discrepancy says nothing of a
+** tolerance. 49000 JPY confirmed for J-200 (50000 JPY) leaves 1000 JPY,
+** within 10 + 1500 = 1510 JPY, so the write-off lists it.
+*/
+START_TEST(test_reconcile_write_offs_follow_currency)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (10, 'J-200', 1, '2024-03-01', '2024-03-31', 50000,"
+                     " 'JPY');"
+                     "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, reference) VALUES"
+                     " (3, '2024-03-31', 49000, 'JPY', 'ACME TRADING',"
+                     " 'J-200')");
+    add_payment(db, 5, "2024-05-02", 7000, "BETA GMBH", "RE-002");
+    harness_exec(db, "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision, actor) VALUES"
+                     " (5, '[6]', 'confirm', 'ana'), (3, '[10]', 'confirm',"
+                     " 'ana')");
+    expect_sql(db,
+               "SELECT invoice_id, payment_id, currency, amount_cents FROM"
+               " reconcile_write_offs",
+               "10|3|JPY|1000");
+    expect_sql(db,
+               "SELECT kind, invoice_id, amount_cents, reason FROM"
+               " discrepancies WHERE invoice_id = 6",
+               "short_payment|6|1000|invoice RE-002 left open after payment "
+               "5");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** With PRAGMA trusted_schema=OFF, views and triggers may call only
 ** innocuous functions: the apply view, the decisions, the undo trigger
 ** and the discrepancies view must all still work.
@@ -1224,6 +1262,7 @@ Suite *reconcile_suite(void)
     tcase_add_test(apply, test_reconcile_decision_checks);
     tcase_add_test(apply, test_reconcile_overpayment_leaves_credit);
     tcase_add_test(apply, test_reconcile_write_off_short_payment);
+    tcase_add_test(apply, test_reconcile_write_offs_follow_currency);
     tcase_add_test(apply, test_reconcile_sql_with_trusted_schema_off);
     tcase_add_test(apply, test_reconcile_confirm_splits_payment);
     tcase_add_test(discrepancies, test_discrepancies_no_match);
