@@ -61,6 +61,18 @@ static const char aging_data[] =
     " (1, 1, 10000), (2, 1, 2000);"
     "UPDATE invoices SET status = 'void' WHERE invoice_id = 5;";
 
+/* Open invoices for the reconcile_candidates target; each input replaces
+** payment 9, whose reference, payer name and amount it sets. */
+static const char reconcile_data[] =
+    "INSERT INTO customers (customer_id, code, name) VALUES"
+    " (1, 'C1', 'Alpha Trading'), (2, 'C2', 'Beta GmbH');"
+    "INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+    " due_date, total_cents, currency) VALUES"
+    " (1, 'INV-2013-0042', 1, '2013-01-01', '2013-01-31', 10000, 'USD'),"
+    " (2, 'INV-2013-0043', 1, '2013-02-01', '2013-03-03', 2500, 'USD'),"
+    " (3, 'RF18539007547034', 2, '2013-03-01', '2013-03-31', 7500, 'USD'),"
+    " (4, '4512', 2, '2013-04-01', '2013-05-01', 12500, 'EUR');";
+
 static const struct fuzz_target fuzz_targets[] = {
     {"parse_date",
      2,
@@ -135,6 +147,35 @@ static const struct fuzz_target fuzz_targets[] = {
       " AND max(length(?1), length(?2)) AS ok_bounds",
       "SELECT levenshtein(?1, ?1) = 0 AND jaro_winkler(?1, ?1) = 1"
       " AS ok_self",
+      NULL}},
+    {"creditor_ref",
+     2,
+     NULL,
+     0,
+     {"SELECT creditor_ref_valid(?1), creditor_ref_payload(?1)",
+      "SELECT creditor_ref_make(?1, ?2)",
+      "SELECT creditor_ref_valid(creditor_ref_make(?1, ?2)) IS NOT 0"
+      " AS ok_made_valid",
+      "SELECT creditor_ref_payload(?1) IS NULL OR creditor_ref_valid(?1) = 1"
+      " AS ok_payload_valid",
+      NULL}},
+    {"reconcile_candidates",
+     3,
+     reconcile_data,
+     1,
+     {"DELETE FROM payments WHERE payment_id = 9",
+      /* OR IGNORE: a reference the schema's CHECKs reject is no finding. */
+      "INSERT OR IGNORE INTO payments (payment_id, received_date,"
+      " amount_cents, currency, reference, payer_name)"
+      " SELECT 9, '2013-06-01',"
+      " coalesce(abs(CAST(?3 AS INTEGER) % 100000000), 0) + 1, 'USD', ?1, ?2",
+      "SELECT * FROM reconcile_candidates WHERE payment_id = 9",
+      "SELECT * FROM reconcile_candidates WHERE payment_id = 9"
+      " AND fee_pct = ?3 AND max_rank = ?2",
+      "SELECT * FROM reconcile_candidates WHERE auto_threshold = ?1"
+      " AND auto_margin = ?2 AND fee_abs_cents = ?3",
+      "SELECT score BETWEEN 0 AND 1 AND rank >= 1 AS ok_score"
+      " FROM reconcile_candidates WHERE payment_id = 9",
       NULL}},
     {"ar_aging",
      3,

@@ -200,6 +200,21 @@ SEEDS = {
         plain("", "abc"), plain("\U0001F600x", "x\U0001F600"),
         plain("a" * 70, "b" * 70),
     ],
+    "creditor_ref": [
+        plain("RF18 5390 0754 7034", "F20240042"),
+        plain("rf", "f2024 0042"), plain("fi", "1234561"),
+        plain("be", "20240042"), plain("+++002/0240/04222+++", "1"),
+        plain("***002/0240/04222***", "97"), plain("002024004226", ""),
+        typed(["null", "text"], b"", b"1"),
+    ],
+    "reconcile_candidates": [
+        plain("INV-2013-0042", "ALPHA TRADING", "10000"),
+        plain("inv 2013-0043 and 0042", "Alpha", "12500"),
+        plain("RF18539007547034", "Beta GmbH", "7500"),
+        plain("4512", "beta", "0.5"),
+        typed(["number", "number", "number"], b"0.9", b"2", b"1.5"),
+        plain("", "", ""),
+    ],
     "ar_aging": [
         plain("2013-06-30"),
         typed(["text", "number", "number"], b"2013-06-30", b"1", b"2"),
