@@ -212,6 +212,28 @@ START_TEST(test_ar_aging_as_of_from_join)
 }
 END_TEST
 
+/* Ten bytes with a wrong byte in a digit or dash position are no ISO
+** date: 'A' and ':' sort above '9', '/' below '0'. */
+START_TEST(test_ar_aging_as_of_shapes)
+{
+    static const char *const as_of[] = {"2013-0A-30", "2013-06/30",
+                                        "2013:06-30", "2013-06-3/"};
+    sqlite3 *db = edge_open_aux();
+    char sql[96];
+    char expected[96];
+    size_t i;
+
+    for (i = 0; i < sizeof(as_of) / sizeof(*as_of); i++) {
+        snprintf(sql, sizeof(sql), "SELECT * FROM ar_aging('%s', 'aux')",
+                 as_of[i]);
+        snprintf(expected, sizeof(expected),
+                 "ar_aging: as_of '%s' is not an ISO date", as_of[i]);
+        expect_sql_error(db, sql, expected);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *edge_aging_suite(void)
 {
     Suite *s = suite_create("edge_aging");
@@ -227,6 +249,7 @@ Suite *edge_aging_suite(void)
     tcase_add_test(sql, test_ar_aging_long_prefix_cut);
     tcase_add_test(sql, test_ar_aging_other_orders);
     tcase_add_test(sql, test_ar_aging_as_of_from_join);
+    tcase_add_test(sql, test_ar_aging_as_of_shapes);
     suite_add_tcase(s, rows);
     suite_add_tcase(s, sql);
     return s;
