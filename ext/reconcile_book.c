@@ -391,22 +391,34 @@ struct number_keys {
     int serial_len;
 };
 
-/* Copies src[0..n-1] without leading zeros ("0" when all zeros). */
+/*
+** Copies src[0..n-1] without leading zeros ("0" when all zeros) into out,
+** which holds RECONCILE_KEY_MAX bytes. Returns the length, or 0 (no key)
+** when the digits left are more than out holds: a cut key would match
+** numbers that only share a prefix.
+*/
 static int cut_zeros(const char *src, int n, char *out)
 {
     int i = 0;
 
     while (i < n - 1 && src[i] == '0')
         i++;
+    if (n - i > RECONCILE_KEY_MAX)
+        return 0;
     memcpy(out, src + i, (size_t)(n - i));
     return n - i;
 }
 
-/* Writes the letters-and-digits and digit keys of a number. */
+/*
+** Writes the letters-and-digits key of a number, its digits with leading
+** zeros cut, and its last digit run with leading zeros cut. A digit key
+** longer than RECONCILE_KEY_MAX is left out, never cut.
+*/
 static void raw_number_keys(const char *number, int n, struct number_keys *k)
 {
-    char all_digits[RECONCILE_KEY_MAX];
-    int digit_count = 0;
+    int digit_count = 0; /* digits kept in raw_digits */
+    int saw_digit = 0;
+    int too_long = 0;
     int run_start = -1;
     int run_end = -1;
     int i;
@@ -420,20 +432,22 @@ static void raw_number_keys(const char *number, int n, struct number_keys *k)
             if (i == 0 || number[i - 1] < '0' || number[i - 1] > '9')
                 run_start = i;
             run_end = i + 1;
-            if (digit_count < RECONCILE_KEY_MAX)
-                all_digits[digit_count++] = c;
+            saw_digit = 1;
+            if (digit_count == RECONCILE_KEY_MAX)
+                too_long = 1;
+            else if (digit_count > 0 || c != '0')
+                k->raw_digits[digit_count++] = c;
         }
         if ((digit || letter) && k->raw_len < RECONCILE_KEY_MAX)
             k->raw[k->raw_len++] =
                 letter && c >= 'a' ? (char)(c - 'a' + 'A') : c;
     }
-    k->raw_digits_len =
-        digit_count ? cut_zeros(all_digits, digit_count, k->raw_digits) : 0;
+    if (saw_digit && digit_count == 0)
+        k->raw_digits[digit_count++] = '0';
+    k->raw_digits_len = too_long ? 0 : digit_count;
     k->serial_len = run_start >= 0 ? cut_zeros(number + run_start,
                                                run_end - run_start, k->serial)
                                    : 0;
-    if (k->serial_len > RECONCILE_KEY_MAX)
-        k->serial_len = 0;
 }
 
 /* Writes every key of an invoice number, and drops the duplicates. */

@@ -337,6 +337,36 @@ START_TEST(test_reconcile_ref_key_collision)
 END_TEST
 
 /*
+** An invoice number with a digit run longer than the 40-byte key used to
+** overflow a stack buffer while the book was built, so any read of the
+** table crashed. Now a digit key too long to keep is left out. Invoice 7
+** is 50 sevens (777.77 EUR), invoice 8 'INV-' and 45 eights (888.88 EUR);
+** each payment pays one of them in full and no other invoice has that
+** amount, so each ranks its invoice first, on the amount.
+*/
+START_TEST(test_reconcile_long_digit_run)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (7, printf('%.*c', 50, '7'), 1, '2024-03-01',"
+                     " '2024-03-31', 77777, 'EUR'),"
+                     " (8, 'INV-' || printf('%.*c', 45, '8'), 2, '2024-03-01',"
+                     " '2024-03-31', 88888, 'EUR')");
+    add_payment(db, 1, "2024-03-31", 77777, NULL, NULL);
+    add_payment(db, 2, "2024-03-31", 88888, NULL, NULL);
+    harness_exec(db, "UPDATE payments SET reference = (SELECT number FROM"
+                     " invoices WHERE invoice_id = payment_id + 6)");
+    expect_sql(db,
+               "SELECT payment_id, invoice_ids, amount_match"
+               " FROM reconcile_candidates WHERE rank = 1 ORDER BY payment_id",
+               "1|[7]|equal\n2|[8]|equal");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** fee_abs_cents is in hundredths of the major unit: 1000 is 10.00 EUR,
 ** 10 JPY (no minor digits) and 10.000 KWD (10000 fils). The tolerance is
 ** at most 10% of the open amount:
@@ -1242,6 +1272,7 @@ Suite *reconcile_suite(void)
     tcase_add_test(evidence, test_reconcile_fee_tolerance);
     tcase_add_test(evidence, test_reconcile_fee_tolerance_by_currency);
     tcase_add_test(evidence, test_reconcile_ref_key_collision);
+    tcase_add_test(evidence, test_reconcile_long_digit_run);
     tcase_add_test(evidence, test_reconcile_partial_and_over);
     tcase_add_test(evidence, test_reconcile_subset_sum);
     tcase_add_test(evidence, test_reconcile_subset_oldest_first);
