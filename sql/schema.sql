@@ -8,7 +8,9 @@
 -- currency code; dates are TEXT 'YYYY-MM-DD' and a CHECK rejects any date
 -- that does not exist: with a modifier, date() normalises '2013-02-30' to
 -- '2013-03-02', so the two differ (without one, SQLite 3.40 returns the
--- text unchanged). Booleans are 0 or 1.
+-- text unchanged). date() also takes year 0000 and negative years, which
+-- the extension's functions do not (years 0001 to 9999), so the CHECK
+-- refuses anything before '0001'. Booleans are 0 or 1.
 
 PRAGMA foreign_keys = ON;
 
@@ -17,7 +19,8 @@ PRAGMA foreign_keys = ON;
 -- make a report replay the same answer.
 CREATE TABLE IF NOT EXISTS settings (
     id       INTEGER PRIMARY KEY CHECK (id = 1), -- always 1: one row
-    as_of    TEXT CHECK (as_of IS date(as_of, '+0 days')),  -- report date, NULL = today
+    as_of    TEXT CHECK (as_of IS date(as_of, '+0 days')
+                         AND as_of >= '0001'),  -- report date, NULL = today
     currency TEXT NOT NULL DEFAULT 'USD'         -- default for new rows
              CHECK (currency GLOB '[A-Z][A-Z][A-Z]')
 );
@@ -43,7 +46,8 @@ CREATE TABLE IF NOT EXISTS customers (
     phone              TEXT,
     billing_delivery   TEXT                      -- 'paper' or 'electronic'
                        CHECK (billing_delivery IN ('paper', 'electronic')),
-    paperless_since    TEXT CHECK (paperless_since IS date(paperless_since, '+0 days')),
+    paperless_since    TEXT CHECK (paperless_since IS date(paperless_since, '+0 days')
+                                   AND paperless_since >= '0001'),
     status             TEXT NOT NULL DEFAULT 'active'
                        CHECK (status IN ('active', 'on_hold', 'closed'))
 );
@@ -55,8 +59,10 @@ CREATE TABLE IF NOT EXISTS invoices (
     invoice_id      INTEGER PRIMARY KEY,
     number          TEXT NOT NULL UNIQUE,        -- as printed on the invoice
     customer_id     INTEGER NOT NULL REFERENCES customers,
-    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date, '+0 days')),
-    due_date        TEXT NOT NULL CHECK (due_date IS date(due_date, '+0 days')),
+    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date, '+0 days')
+                                         AND issue_date >= '0001'),
+    due_date        TEXT NOT NULL CHECK (due_date IS date(due_date, '+0 days')
+                                         AND due_date >= '0001'),
     total_cents     INTEGER NOT NULL
                     CHECK (typeof(total_cents) = 'integer'
                            AND total_cents > 0),
@@ -65,7 +71,8 @@ CREATE TABLE IF NOT EXISTS invoices (
     status          TEXT NOT NULL DEFAULT 'issued'
                     CHECK (status IN ('issued', 'paid', 'void')),
     payment_method  TEXT,                        -- method requested on it
-    paid_date       TEXT CHECK (paid_date IS date(paid_date, '+0 days')),
+    paid_date       TEXT CHECK (paid_date IS date(paid_date, '+0 days')
+                                AND paid_date >= '0001'),
     disputed        INTEGER NOT NULL DEFAULT 0 CHECK (disputed IN (0, 1)),
     description     TEXT,
     allocated_cents INTEGER NOT NULL DEFAULT 0,  -- kept by triggers
@@ -90,7 +97,8 @@ CREATE INDEX IF NOT EXISTS invoices_issue_date_idx ON invoices (issue_date);
 CREATE TABLE IF NOT EXISTS payments (
     payment_id      INTEGER PRIMARY KEY,
     customer_id     INTEGER REFERENCES customers,
-    received_date   TEXT NOT NULL CHECK (received_date IS date(received_date, '+0 days')),
+    received_date   TEXT NOT NULL CHECK (received_date IS date(received_date, '+0 days')
+                                         AND received_date >= '0001'),
     amount_cents    INTEGER NOT NULL
                     CHECK (typeof(amount_cents) = 'integer'
                            AND amount_cents > 0),
@@ -127,7 +135,8 @@ CREATE TABLE IF NOT EXISTS credit_notes (
     credit_note_id  INTEGER PRIMARY KEY,
     number          TEXT NOT NULL UNIQUE,
     customer_id     INTEGER NOT NULL REFERENCES customers,
-    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date, '+0 days')),
+    issue_date      TEXT NOT NULL CHECK (issue_date IS date(issue_date, '+0 days')
+                                         AND issue_date >= '0001'),
     amount_cents    INTEGER NOT NULL
                     CHECK (typeof(amount_cents) = 'integer'
                            AND amount_cents > 0),
@@ -161,7 +170,8 @@ CREATE TABLE IF NOT EXISTS allocations (
                    CHECK (typeof(amount_cents) = 'integer'
                           AND amount_cents > 0),
     effective_date TEXT                             -- NULL: filled by trigger
-                   CHECK (effective_date IS date(effective_date, '+0 days')),
+                   CHECK (effective_date IS date(effective_date, '+0 days')
+                          AND effective_date >= '0001'),
     method         TEXT NOT NULL DEFAULT 'manual'   -- who or what made it
                    CHECK (method IN ('manual', 'auto', 'import', 'rule')),
     created_by     TEXT,                            -- user or process name
@@ -206,7 +216,8 @@ CREATE TABLE IF NOT EXISTS notes (
     note_id      INTEGER PRIMARY KEY,
     customer_id  INTEGER NOT NULL REFERENCES customers,
     invoice_id   INTEGER REFERENCES invoices,
-    noted_on     TEXT NOT NULL CHECK (noted_on IS date(noted_on, '+0 days')),
+    noted_on     TEXT NOT NULL CHECK (noted_on IS date(noted_on, '+0 days')
+                                      AND noted_on >= '0001'),
     author       TEXT,
     channel      TEXT NOT NULL DEFAULT 'note'
                  CHECK (channel IN ('call', 'email', 'letter', 'meeting',
@@ -215,8 +226,10 @@ CREATE TABLE IF NOT EXISTS notes (
                  CHECK (kind IN ('contact', 'promise_to_pay', 'dispute',
                         'escalation', 'reminder')),
     body         TEXT NOT NULL,
-    follow_up_on TEXT CHECK (follow_up_on IS date(follow_up_on, '+0 days')),
-    resolved_on  TEXT CHECK (resolved_on IS date(resolved_on, '+0 days'))
+    follow_up_on TEXT CHECK (follow_up_on IS date(follow_up_on, '+0 days')
+                             AND follow_up_on >= '0001'),
+    resolved_on  TEXT CHECK (resolved_on IS date(resolved_on, '+0 days')
+                             AND resolved_on >= '0001')
 );
 CREATE INDEX IF NOT EXISTS notes_customer_id_idx
     ON notes (customer_id, noted_on);
@@ -234,7 +247,8 @@ CREATE TABLE IF NOT EXISTS opportunities (
     amount_cents   INTEGER CHECK (amount_cents >= 0),
     currency       TEXT NOT NULL DEFAULT 'USD'
                    CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
-    expected_close TEXT CHECK (expected_close IS date(expected_close, '+0 days')),
+    expected_close TEXT CHECK (expected_close IS date(expected_close, '+0 days')
+                               AND expected_close >= '0001'),
     owner          TEXT
 );
 CREATE INDEX IF NOT EXISTS opportunities_customer_id_idx

@@ -246,6 +246,18 @@ START_TEST(test_dates_that_do_not_exist_rejected)
     expect_sql_error(db, "INSERT INTO payments (received_date, amount_cents,"
                          " currency) VALUES ('2013-1-5', 1, 'USD')",
                      "CHECK constraint failed");
+    /* SQLite's date() takes year 0000 and negative years, which the
+    ** extension's functions refuse (years 0001 to 9999), so a row dated
+    ** there made ar_aging fail for every customer. */
+    expect_sql_error(db, "INSERT INTO invoices (number, customer_id,"
+                         " issue_date, due_date, total_cents, currency)"
+                         " VALUES ('Y', 1, '0000-01-01', '0000-02-01', 1,"
+                         " 'USD')", "CHECK constraint failed");
+    expect_sql_error(db, "INSERT INTO payments (received_date, amount_cents,"
+                         " currency) VALUES ('-0001-01-01', 1, 'USD')",
+                     "CHECK constraint failed");
+    harness_exec(db, "INSERT INTO payments (received_date, amount_cents,"
+                     " currency) VALUES ('0001-01-01', 1, 'USD')");
     /* 2012 is a leap year, so its 29 February exists. */
     harness_exec(db, "INSERT INTO payments (received_date, amount_cents,"
                      " currency) VALUES ('2012-02-29', 1, 'USD')");
