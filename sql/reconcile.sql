@@ -46,7 +46,10 @@
 -- query. A value of the wrong type or range (ext/reconcile_settings.c
 -- lists them) makes the query fail with an error naming the column, the
 -- value and the range. The views read plausible_score, duplicate_days and
--- the fee settings.
+-- the fee settings. Each integer setting also has a CHECK that rejects a
+-- fraction such as 10.5 at INSERT or UPDATE; a whole REAL (1000.0) or
+-- numeric text ('1000') is stored as an integer and accepted. A database
+-- whose table predates those checks still gets the engine's error.
 --
 -- Fee tolerance of an open amount: fee_abs_cents, in hundredths of the
 -- major unit of the invoice's currency (1000 is 10.00 EUR, 10 JPY or
@@ -60,26 +63,49 @@ CREATE TABLE IF NOT EXISTS reconcile_settings (
     auto_margin          REAL NOT NULL DEFAULT 2.0          -- log-odds lead
                          CHECK (auto_margin BETWEEN 0 AND 100), -- over rank 2
     fee_abs_cents        INTEGER NOT NULL DEFAULT 1000      -- fee tolerance:
-                         CHECK (fee_abs_cents BETWEEN 0 AND 100000000),
+                         CONSTRAINT "fee_abs_cents must be an integer from 0 to 100000000"
+                         CHECK (fee_abs_cents = CAST(fee_abs_cents AS INTEGER)
+                                AND fee_abs_cents BETWEEN 0 AND 100000000),
                                                             -- fixed part, in
                                                             -- 1/100 major unit
     fee_pct              REAL NOT NULL DEFAULT 3.0          -- ... plus percent
                          CHECK (fee_pct BETWEEN 0 AND 100), -- of open amount
     max_rank             INTEGER NOT NULL DEFAULT 5         -- rows per payment
-                         CHECK (max_rank BETWEEN 1 AND 100),
+                         CONSTRAINT "max_rank must be an integer from 1 to 100"
+                         CHECK (max_rank = CAST(max_rank AS INTEGER)
+                                AND max_rank BETWEEN 1 AND 100),
     subset_max_invoices  INTEGER NOT NULL DEFAULT 16        -- oldest invoices
-                         CHECK (subset_max_invoices BETWEEN 0 AND 32),
+                         CONSTRAINT "subset_max_invoices must be an integer from 0 to 32"
+                         CHECK (subset_max_invoices
+                                = CAST(subset_max_invoices AS INTEGER)
+                                AND subset_max_invoices BETWEEN 0 AND 32),
     subset_max_size      INTEGER NOT NULL DEFAULT 8         -- per subset
-                         CHECK (subset_max_size BETWEEN 2 AND 16),
+                         CONSTRAINT "subset_max_size must be an integer from 2 to 16"
+                         CHECK (subset_max_size = CAST(subset_max_size AS INTEGER)
+                                AND subset_max_size BETWEEN 2 AND 16),
     closed_lookback_days INTEGER NOT NULL DEFAULT 365       -- paid invoices
-                         CHECK (closed_lookback_days BETWEEN 0 AND 36600),
+                         CONSTRAINT "closed_lookback_days must be an integer from 0 to 36600"
+                         CHECK (closed_lookback_days
+                                = CAST(closed_lookback_days AS INTEGER)
+                                AND closed_lookback_days BETWEEN 0 AND 36600),
                                                             -- kept for refs
     plausible_score      REAL NOT NULL DEFAULT 0.5          -- below: no match
                          CHECK (plausible_score BETWEEN 0 AND 1),
     duplicate_days       INTEGER NOT NULL DEFAULT 5         -- duplicate window
-                         CHECK (duplicate_days BETWEEN 0 AND 3660)
+                         CONSTRAINT "duplicate_days must be an integer from 0 to 3660"
+                         CHECK (duplicate_days = CAST(duplicate_days AS INTEGER)
+                                AND duplicate_days BETWEEN 0 AND 3660)
 );
 INSERT OR IGNORE INTO reconcile_settings (id) VALUES (1);
+
+-- The views join the row, so without it the discrepancies view would
+-- lose its short_payment and overpayment rows while reconcile_candidates
+-- went on with its defaults. The row stays; a change is an UPDATE.
+CREATE TRIGGER IF NOT EXISTS reconcile_settings_keep_row
+BEFORE DELETE ON reconcile_settings
+BEGIN
+    SELECT RAISE(ABORT, 'reconcile_settings: the settings row cannot be deleted; update it instead');
+END;
 
 -- Decisions people took on candidates. 'confirm' allocates (trigger
 -- below) and teaches payer_aliases; 'reject' hides exactly that set of

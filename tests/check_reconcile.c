@@ -1149,9 +1149,9 @@ END_TEST
 /*
 ** Each hidden column rejects text that is no number, a blob, and a
 ** fraction where an integer is due; text that reads as a number and a
-** whole REAL for an integer are accepted. A value in reconcile_settings
-** that its CHECK lets through (2.5 is BETWEEN 1 AND 100) is rejected by
-** name too.
+** whole REAL for an integer are accepted. A reconcile_settings table
+** made before the integer CHECKs may still hold 2.5 in max_rank, and
+** the engine rejects it by name too.
 */
 START_TEST(test_reconcile_settings_wrong_types)
 {
@@ -1192,11 +1192,97 @@ START_TEST(test_reconcile_settings_wrong_types)
                "SELECT count(*), sum(auto), max_rank FROM reconcile_candidates"
                " WHERE auto_threshold = '0.99' AND max_rank = 1.0",
                "1|1|1");
-    harness_exec(db, "UPDATE reconcile_settings SET max_rank = 2.5");
+    harness_exec(db, "DROP TABLE reconcile_settings;"
+                     "CREATE TABLE reconcile_settings ("
+                     " id INTEGER PRIMARY KEY, auto_threshold REAL DEFAULT 0.93,"
+                     " auto_margin REAL DEFAULT 2.0,"
+                     " fee_abs_cents INTEGER DEFAULT 1000,"
+                     " fee_pct REAL DEFAULT 3.0, max_rank INTEGER DEFAULT 5,"
+                     " subset_max_invoices INTEGER DEFAULT 16,"
+                     " subset_max_size INTEGER DEFAULT 8,"
+                     " closed_lookback_days INTEGER DEFAULT 365,"
+                     " plausible_score REAL DEFAULT 0.5,"
+                     " duplicate_days INTEGER DEFAULT 5);"
+                     "INSERT INTO reconcile_settings (id, max_rank)"
+                     " VALUES (1, 2.5)");
     expect_sql_error(db, "SELECT * FROM reconcile_candidates",
                      "reconcile_candidates: in reconcile_settings, max_rank"
                      " must be an integer from 1 to 100, got '2.5'; correct"
                      " it with UPDATE reconcile_settings");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The integer settings reject a fraction when it is written, so no
+** query of reconcile_candidates fails on it later. 1000.0 and '2000'
+** read as whole numbers and are stored as the integers 1000 and 2000,
+** as the engine accepts them. Each rejected UPDATE leaves the value
+** before it.
+*/
+START_TEST(test_reconcile_settings_integer_checks)
+{
+    sqlite3 *db = open_ledger();
+
+    expect_sql_error(db, "UPDATE reconcile_settings SET fee_abs_cents = 10.5",
+                     "CHECK constraint failed: fee_abs_cents must be an"
+                     " integer from 0 to 100000000");
+    expect_sql_error(db, "UPDATE reconcile_settings SET max_rank = 2.5",
+                     "CHECK constraint failed: max_rank must be an integer"
+                     " from 1 to 100");
+    expect_sql_error(db,
+                     "UPDATE reconcile_settings SET subset_max_invoices = 3.5",
+                     "CHECK constraint failed: subset_max_invoices must be an"
+                     " integer from 0 to 32");
+    expect_sql_error(db, "UPDATE reconcile_settings SET subset_max_size = 2.5",
+                     "CHECK constraint failed: subset_max_size must be an"
+                     " integer from 2 to 16");
+    expect_sql_error(db,
+                     "UPDATE reconcile_settings SET closed_lookback_days = 0.5",
+                     "CHECK constraint failed: closed_lookback_days must be"
+                     " an integer from 0 to 36600");
+    expect_sql_error(db, "UPDATE reconcile_settings SET duplicate_days = '3 d'",
+                     "CHECK constraint failed: duplicate_days must be an"
+                     " integer from 0 to 3660");
+    expect_sql(db,
+               "SELECT fee_abs_cents, max_rank, subset_max_invoices,"
+               " subset_max_size, closed_lookback_days, duplicate_days"
+               " FROM reconcile_settings",
+               "1000|5|16|8|365|5");
+    harness_exec(db, "UPDATE reconcile_settings SET fee_abs_cents = 1000.0,"
+                     " max_rank = '2'");
+    expect_sql(db,
+               "SELECT fee_abs_cents, typeof(fee_abs_cents), max_rank,"
+               " typeof(max_rank) FROM reconcile_settings",
+               "1000|integer|2|integer");
+    expect_sql(db, "SELECT count(*) FROM reconcile_candidates", "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Deleting the settings row is rejected, so the discrepancies view keeps
+** its candidate rows. Payment 1 pays 960.00 for invoice 1 (1000.00),
+** short by 40.00, which is the tolerance 10.00 + 3% of 1000.00 = 40.00:
+** its best candidate is a 'fee' match, one short_payment row of 4000.
+*/
+START_TEST(test_reconcile_settings_row_kept)
+{
+    sqlite3 *db = open_ledger();
+
+    add_payment(db, 1, "2024-03-31", 96000, "ACME TRADING", "F-2024-0042");
+    expect_sql(db,
+               "SELECT kind, payment_id, invoice_id, amount_cents"
+               " FROM discrepancies",
+               "short_payment|1|1|4000");
+    expect_sql_error(db, "DELETE FROM reconcile_settings",
+                     "reconcile_settings: the settings row cannot be deleted;"
+                     " update it instead");
+    expect_sql(db, "SELECT count(*) FROM reconcile_settings", "1");
+    expect_sql(db,
+               "SELECT kind, payment_id, invoice_id, amount_cents"
+               " FROM discrepancies",
+               "short_payment|1|1|4000");
     sqlite3_close(db);
 }
 END_TEST
@@ -1303,6 +1389,8 @@ Suite *reconcile_suite(void)
     tcase_add_test(discrepancies, test_discrepancies_short_and_over_candidates);
     tcase_add_test(errors, test_reconcile_settings_out_of_range);
     tcase_add_test(errors, test_reconcile_settings_wrong_types);
+    tcase_add_test(errors, test_reconcile_settings_integer_checks);
+    tcase_add_test(errors, test_reconcile_settings_row_kept);
     tcase_add_test(errors, test_reconcile_without_schema);
     suite_add_tcase(s, evidence);
     suite_add_tcase(s, order);
