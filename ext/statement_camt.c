@@ -882,6 +882,13 @@ static int camt_parse_options(struct camt_state *st, const char *options)
         }
         while (n > 0 && camt_is_space(p[n - 1]))
             n--;
+        if (n >= 5 && memcmp(p, "batch", 5) == 0 &&
+            statement_option_repeated(options, p, 5)) {
+            *st->err_out = sqlite3_mprintf("bank_statement: camt option "
+                                           "'batch' is given twice; keep one "
+                                           "value");
+            return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+        }
         if (n == 11 && memcmp(p, "batch=split", 11) == 0)
             st->split_batches = 1;
         else if (n == 11 && memcmp(p, "batch=entry", 11) == 0)

@@ -118,6 +118,8 @@ struct csv_options {
                                          from the options text, or NULL */
     int name_lens[CSV_N_COLUMNS];     /* bytes of names[i] */
     int index[CSV_N_COLUMNS];         /* 0-based cell index, -1 unmapped */
+    const char *given[CSV_N_COLUMNS + 9]; /* options given so far, by name */
+    int given_count;
 };
 
 /* One cell of the current row: bytes in the reader's cell buffer. */
@@ -218,11 +220,57 @@ static void csv_map_column(struct csv_options *opt, int column,
     }
 }
 
-/* Reads one key=value option; returns 0 when it is invalid. */
+static int csv_is_capital(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/*
+** Records that the option name (a static string) was given. Returns 0 when
+** it was given before: only one of two values could be used, and keeping
+** the last one silently read 'currency=EUR,currency=USD' as USD.
+*/
+static int csv_first_time(struct csv_options *opt, const char *name)
+{
+    int i;
+
+    for (i = 0; i < opt->given_count; i++)
+        if (opt->given[i] == name)
+            return 0;
+    if (opt->given_count < (int)(sizeof(opt->given) / sizeof(opt->given[0])))
+        opt->given[opt->given_count++] = name;
+    return 1;
+}
+
+/* Reads one key=value option; returns 0 when it is invalid, -1 when it
+** repeats an option given before. The currency code and the currency
+** column are different options. */
 static int csv_option(struct csv_options *opt, const char *key, int key_len,
                       const char *value, int n)
 {
+    static const char *const settings[] = {
+        "currency code", "delimiter", "quote", "decimal", "thousands",
+        "date_order", "header", "encoding", "skip"};
     int i;
+
+    for (i = 0; i < CSV_N_COLUMNS; i++)
+        if (csv_is(key, key_len, csv_column_names[i]))
+            break;
+    if (i < CSV_N_COLUMNS &&
+        !(i == CSV_CURRENCY && n == 3 && csv_is_capital(value[0]) &&
+          csv_is_capital(value[1]) && csv_is_capital(value[2]))) {
+        if (!csv_first_time(opt, csv_column_names[i]))
+            return -1;
+    } else {
+        const char *name = key;
+        int k;
+        for (k = 0; k < (int)(sizeof(settings) / sizeof(settings[0])); k++)
+            if (k == 0 ? csv_is(key, key_len, "currency")
+                       : csv_is(key, key_len, settings[k]))
+                name = settings[k];
+        if (name != key && !csv_first_time(opt, name))
+            return -1;
+    }
 
     if (csv_is(key, key_len, "currency") && n == 3 && value[0] >= 'A' &&
         value[0] <= 'Z' && value[1] >= 'A' && value[1] <= 'Z' &&
@@ -306,8 +354,17 @@ static int csv_parse_options(struct csv_state *st, const char *options)
             int key_len = eq ? (int)(eq - item) : n;
             int value_len = eq ? n - key_len - 1 : 0;
             const char *value = eq ? csv_trim(eq + 1, &value_len) : item;
-            if (eq == NULL ||
-                !csv_option(opt, item, key_len, value, value_len)) {
+            int valid = eq ? csv_option(opt, item, key_len, value, value_len)
+                           : 0;
+            if (valid < 0) {
+                char excerpt[TEXT_EXCERPT_SIZE];
+                text_excerpt((const unsigned char *)item, key_len, excerpt);
+                return csv_fail(st,
+                                "csv option '%s' is given twice; keep one "
+                                "value",
+                                excerpt);
+            }
+            if (!valid) {
                 char excerpt[TEXT_EXCERPT_SIZE];
                 text_excerpt((const unsigned char *)item, n, excerpt);
                 return csv_fail(st,

@@ -679,6 +679,12 @@ START_TEST(test_bank_statement_mt940_malformed)
                       "unknown mt940 option 'x=1'; use 'currency=<ISO 4217 "
                       "code>'",
                       1);
+    mt940_expect_file(":20:T\n",
+                      "SELECT * FROM bank_statement('%s', 'mt940', "
+                      "'currency=EUR,currency=USD')",
+                      "mt940 option 'currency' is given twice; keep one "
+                      "value",
+                      1);
 }
 END_TEST
 

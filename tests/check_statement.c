@@ -778,6 +778,13 @@ START_TEST(test_bank_statement_camt_split_totals)
                       "bank_statement: unknown camt option 'split'; use "
                       "'batch=entry' or 'batch=split'",
                       __LINE__);
+    /* Two batch options leave no way to tell which one was meant. */
+    expect_read_error(db,
+                      "'" CAMT_DIR "camt053.v8.xml', 'camt', "
+                      "'batch=split, batch=entry'",
+                      "bank_statement: camt option 'batch' is given twice; "
+                      "keep one value",
+                      __LINE__);
     sqlite3_close(db);
 }
 END_TEST

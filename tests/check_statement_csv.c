@@ -432,6 +432,15 @@ START_TEST(test_bank_statement_csv_option_errors)
         "date,amount\n",
         "date=1,amount=2,currency=EUR,colour=1234567890123456789012345678901234567890123456789012345678901234567890",
         "invalid csv option 'colour=12345678901234567890123456789012345678901234567890123...'");
+    /* A repeated option used to let the last value win silently, so
+    ** 'currency=EUR,currency=USD' read EUR amounts as USD. A currency
+    ** code and a currency column are two options (the index-column test
+    ** gives both). */
+    CSV_EXPECT_ERROR("date,amount\n",
+                     "date=1,amount=2,currency=EUR,currency=USD",
+                     "csv option 'currency' is given twice; keep one value");
+    CSV_EXPECT_ERROR("date,amount\n", "date=1,amount=2,currency=EUR,date=2",
+                     "csv option 'date' is given twice; keep one value");
 }
 END_TEST
 
