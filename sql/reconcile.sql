@@ -154,7 +154,8 @@ CREATE INDEX IF NOT EXISTS payments_currency_amount_idx
     ON payments (currency, amount_cents, received_date);
 
 -- A decision names a payment that exists and lists invoice ids, and
--- amounts if any, as JSON arrays of integers. The lists are read with
+-- amounts if any, as JSON arrays of integers of the same length. A
+-- confirm names invoices that exist and a payment with money left. The lists are read with
 -- plain string functions because SQLite 3.40 counts JSON functions as
 -- unsafe in triggers and views under PRAGMA trusted_schema=OFF.
 CREATE TRIGGER IF NOT EXISTS reconcile_decisions_check
@@ -170,6 +171,33 @@ BEGIN
     WHERE NEW.allocate_cents IS NOT NULL
       AND NOT (NEW.allocate_cents GLOB '[[]*[0-9]*]'
                AND NOT NEW.allocate_cents GLOB '*[^][0-9, ]*');
+    -- Both lists have one comma fewer than entries.
+    SELECT RAISE(ABORT, 'reconcile decision rejected: allocate_cents must have one amount for each entry of invoice_ids; give as many amounts as invoices, or NULL for the open amounts')
+    WHERE NEW.allocate_cents IS NOT NULL
+      AND length(NEW.allocate_cents) - length(replace(NEW.allocate_cents, ',', ''))
+          <> length(NEW.invoice_ids) - length(replace(NEW.invoice_ids, ',', ''));
+    SELECT RAISE(ABORT, 'reconcile decision rejected: invoice_ids names an invoice that does not exist; list ids from invoices')
+    WHERE NEW.decision = 'confirm'
+      AND EXISTS (
+          WITH RECURSIVE ids (invoice_id, rest) AS (
+              SELECT CAST(trim(substr(NEW.invoice_ids, 2)) AS INTEGER),
+                     CASE WHEN instr(NEW.invoice_ids, ',') > 0
+                          THEN substr(NEW.invoice_ids,
+                                      instr(NEW.invoice_ids, ',') + 1)
+                          ELSE '' END
+              UNION ALL
+              SELECT CAST(trim(rest) AS INTEGER),
+                     CASE WHEN instr(rest, ',') > 0
+                          THEN substr(rest, instr(rest, ',') + 1)
+                          ELSE '' END
+              FROM ids WHERE rest <> '')
+          SELECT 1 FROM ids
+          WHERE NOT EXISTS (SELECT 1 FROM invoices i
+                            WHERE i.invoice_id = ids.invoice_id));
+    SELECT RAISE(ABORT, 'reconcile decision rejected: the payment is already fully allocated, so a confirm has nothing to allocate; undo an allocation first')
+    WHERE NEW.decision = 'confirm'
+      AND (SELECT amount_cents - allocated_cents FROM payments
+           WHERE payment_id = NEW.payment_id) <= 0;
 END;
 
 -- Every decision gets its date: settings.as_of, else the wall clock.
@@ -187,7 +215,8 @@ END;
 -- allocate_cents entry or else its open amount up to what is left of the
 -- payment; then learn the payer's account and name for the customer of
 -- the first invoice. The allocation triggers reject anything the invoice
--- or payment cannot take, which undoes the whole decision.
+-- or payment cannot take, which undoes the whole decision, and so does a
+-- confirm that allocates nothing.
 CREATE TRIGGER IF NOT EXISTS reconcile_decisions_confirm
 AFTER INSERT ON reconcile_decisions
 WHEN NEW.decision = 'confirm'
@@ -242,6 +271,15 @@ BEGIN
           JOIN invoices i ON i.invoice_id = ids.invoice_id
           LEFT JOIN cents ON cents.pos = ids.pos)
     WHERE amount > 0;
+
+    -- A confirm that allocated nothing (every invoice already paid, or
+    -- every amount 0) must not teach an alias either.
+    SELECT RAISE(ABORT, 'reconcile decision rejected: the confirm allocates nothing because the invoices have nothing open or the amounts are 0; check invoice_ids and allocate_cents')
+    WHERE NOT EXISTS (SELECT 1 FROM allocations
+                      WHERE payment_id = NEW.payment_id
+                        AND method = 'manual'
+                        AND reason = 'confirmed (decision ' || NEW.decision_id
+                                     || ')' || coalesce(': ' || NEW.note, ''));
 
     INSERT INTO payer_aliases (kind, alias, customer_id, learned_from,
                                learned_at)
@@ -360,6 +398,10 @@ GROUP BY customer_id, currency;
 --   no_match                 payment with nothing allocated whose best
 --                            candidate scores below plausible_score (or
 --                            that has none)
+--   ambiguous                payment with nothing allocated whose best
+--                            candidate pays the amount exactly and scores
+--                            at or above plausible_score, but is not
+--                            automatic (amount = the payment)
 --   short_payment            best candidate pays less than the invoices'
 --                            open amount; or an invoice a payment left
 --                            partly open (amount = what is still open)
@@ -376,7 +418,7 @@ WITH s AS (
 ), best AS (
     -- A payment allocated in part shows as an overpayment below instead.
     SELECT c.payment_id, c.score, c.invoice_ids, c.amount_match,
-           c.difference_cents, c.customer_id, c.currency, c.evidence
+           c.difference_cents, c.customer_id, c.currency, c.evidence, c.auto
     FROM reconcile_candidates c
     JOIN payments p ON p.payment_id = c.payment_id
     WHERE c.rank = 1 AND p.allocated_cents = 0
@@ -409,6 +451,24 @@ LEFT JOIN best b ON b.payment_id = u.payment_id
 WHERE u.currency IN (SELECT currency FROM open_currencies)
   AND u.allocated_cents = 0
   AND coalesce(b.score, 0) < s.plausible_score
+UNION ALL
+-- Only rank 1 can be automatic, so b.auto = 0 means none is.
+SELECT 'ambiguous', b.payment_id, CAST(substr(b.invoice_ids, 2) AS INTEGER),
+       b.customer_id, p.amount_cents, b.currency,
+       'plausible candidates, none automatic: '
+       || (SELECT group_concat(c.invoice_ids || ' scores '
+                               || printf('%.3f', c.score), ', ')
+           FROM (SELECT invoice_ids, score FROM reconcile_candidates
+                 WHERE payment_id = b.payment_id
+                   AND score >= s.plausible_score
+                 ORDER BY rank) c)
+       || '; best: ' || b.evidence
+FROM best b
+CROSS JOIN s
+JOIN payments p ON p.payment_id = b.payment_id
+WHERE b.score >= s.plausible_score
+  AND b.auto = 0
+  AND b.amount_match = 'equal'
 UNION ALL
 SELECT CASE WHEN b.amount_match IN ('fee', 'short') THEN 'short_payment'
             ELSE 'overpayment' END,

@@ -842,6 +842,59 @@ START_TEST(test_reconcile_decision_checks)
 END_TEST
 
 /*
+** A confirm that cannot allocate is rejected with its reason, and it
+** teaches no alias. Payment 1 (1000.00 from JUAN LOPEZ, account ES12)
+** is confirmed for invoice 1 (1000.00): one allocation, two aliases for
+** Acme. Then every bad confirm below must leave exactly that state:
+**   - payment 1 again, for Perez's invoice 3: 1000.00 - 1000.00 = 0 left;
+**   - payment 2 (500.00) for invoice 999, which does not exist;
+**   - payment 2 for invoice 2 with two amounts '[100,200]';
+**   - payment 2 for invoice 1, whose 1000.00 is all allocated already,
+**     so its open amount is 0 and nothing is allocated.
+*/
+START_TEST(test_reconcile_confirm_must_allocate)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, payer_account)"
+                     " VALUES (1, '2024-03-31', 100000, 'EUR', 'JUAN LOPEZ',"
+                     " 'ES12'),"
+                     " (2, '2024-04-04', 50000, 'EUR', 'MARIA RUIZ', 'ES34')");
+    harness_exec(db, "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision) VALUES (1, '[1]', 'confirm')");
+    expect_sql_error(db,
+                     "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision) VALUES (1, '[3]', 'confirm')",
+                     "the payment is already fully allocated");
+    expect_sql_error(db,
+                     "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision) VALUES (2, '[999]', 'confirm')",
+                     "invoice_ids names an invoice that does not exist");
+    expect_sql_error(db,
+                     "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, allocate_cents, decision) VALUES"
+                     " (2, '[2]', '[100,200]', 'confirm')",
+                     "allocate_cents must have one amount for each entry of"
+                     " invoice_ids");
+    expect_sql_error(db,
+                     "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision) VALUES (2, '[1]', 'confirm')",
+                     "the confirm allocates nothing");
+    expect_sql(db,
+               "SELECT invoice_id, payment_id, amount_cents FROM allocations",
+               "1|1|100000");
+    expect_sql(db,
+               "SELECT kind, alias, customer_id, confirmations FROM"
+               " payer_aliases ORDER BY kind",
+               "account|ES12|1|1\n"
+               "name|JUAN LOPEZ|1|1");
+    expect_sql(db, "SELECT count(*) FROM reconcile_decisions", "1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** 1100.00 for invoice 1 (1000.00) is applied with 100.00 left: Acme's
 ** credit, and an overpayment discrepancy.
 */
@@ -1059,6 +1112,38 @@ START_TEST(test_discrepancies_void_invoice_allocation)
                "SELECT kind, payment_id, invoice_id, amount_cents FROM"
                " discrepancies",
                "void_invoice_allocation|1|2|50000");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Invoices 7 'F-1/23' (Acme, 700.00) and 8 'F-12/3' (Perez, 300.00) as in
+** the key collision test. Payment 2, memo 'F123', 700.00: rank 1 is
+** [7] at log-odds 5.80, score 1 / (1 + e^-5.80) = 0.997, not automatic
+** because the memo number fits invoice 8 too; rank 2 [8] at -0.70 is
+** score 0.332, below plausible_score 0.5, so it is not listed. Payment 1
+** pays invoice 1 with its number and is automatic: no row.
+*/
+START_TEST(test_discrepancies_ambiguous)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (7, 'F-1/23', 1, '2024-03-01', '2024-03-31', 70000,"
+                     " 'EUR'),"
+                     " (8, 'F-12/3', 2, '2024-03-01', '2024-03-31', 30000,"
+                     " 'EUR')");
+    add_payment(db, 1, "2024-03-31", 100000, "ACME TRADING",
+                "Pago factura F-2024-0042");
+    add_payment(db, 2, "2024-03-31", 70000, NULL, "F123");
+    expect_sql(db,
+               "SELECT kind, payment_id, invoice_id, customer_id,"
+               " amount_cents, currency, reason FROM discrepancies",
+               "ambiguous|2|7|1|70000|EUR|plausible candidates, none"
+               " automatic: [7] scores 0.997; best: ref 'F-1/23' in memo as"
+               " 'F123'; amount equal; payer unknown; paid on due date; memo"
+               " number fits another invoice too");
     sqlite3_close(db);
 }
 END_TEST
@@ -1377,6 +1462,7 @@ Suite *reconcile_suite(void)
     tcase_add_test(apply, test_reconcile_undo_one_allocation);
     tcase_add_test(apply, test_reconcile_reject_hides_candidate);
     tcase_add_test(apply, test_reconcile_decision_checks);
+    tcase_add_test(apply, test_reconcile_confirm_must_allocate);
     tcase_add_test(apply, test_reconcile_overpayment_leaves_credit);
     tcase_add_test(apply, test_reconcile_write_off_short_payment);
     tcase_add_test(apply, test_reconcile_write_offs_follow_currency);
@@ -1387,6 +1473,7 @@ Suite *reconcile_suite(void)
     tcase_add_test(discrepancies, test_discrepancies_currency_without_invoice);
     tcase_add_test(discrepancies, test_discrepancies_void_invoice_allocation);
     tcase_add_test(discrepancies, test_discrepancies_short_and_over_candidates);
+    tcase_add_test(discrepancies, test_discrepancies_ambiguous);
     tcase_add_test(errors, test_reconcile_settings_out_of_range);
     tcase_add_test(errors, test_reconcile_settings_wrong_types);
     tcase_add_test(errors, test_reconcile_settings_integer_checks);
