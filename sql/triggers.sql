@@ -60,6 +60,17 @@ BEGIN
       AND i.invoice_id = NEW.invoice_id
       AND (c.currency <> i.currency OR c.customer_id <> i.customer_id);
 
+    -- A back-dated allocation would rewrite aging already reported.
+    SELECT RAISE(ABORT, 'allocation rejected: effective_date is before the payment was received; give a date on or after payments.received_date, or leave it NULL')
+    FROM payments
+    WHERE NEW.kind = 'payment' AND payment_id = NEW.payment_id
+      AND NEW.effective_date < received_date;
+
+    SELECT RAISE(ABORT, 'allocation rejected: effective_date is before the credit note was issued; give a date on or after credit_notes.issue_date, or leave it NULL')
+    FROM credit_notes
+    WHERE NEW.kind = 'credit_note' AND credit_note_id = NEW.credit_note_id
+      AND NEW.effective_date < issue_date;
+
     SELECT RAISE(ABORT, 'allocation rejected: a write-off needs an effective_date; give the date the amount is written off')
     WHERE NEW.kind = 'write_off' AND NEW.effective_date IS NULL
       AND NEW.payment_id IS NULL;

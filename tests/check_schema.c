@@ -170,6 +170,40 @@ START_TEST(test_allocation_update_rejected)
 }
 END_TEST
 
+/*
+** Payment 1 was received 2013-02-10: an allocation dated 2013-02-09
+** would pay INV-1 before the money arrived and change aging reported for
+** that day, so it is refused; the receipt day itself is accepted. Credit
+** note CN-1 is issued 2013-02-05: 2013-02-04 is refused, 2013-02-05 taken.
+*/
+START_TEST(test_allocation_rejects_back_dating)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO credit_notes (credit_note_id, number,"
+                     " customer_id, issue_date, amount_cents, currency,"
+                     " reason) VALUES (1, 'CN-1', 1, '2013-02-05', 1500,"
+                     " 'USD', 'returned goods')");
+    expect_sql_error(db, "INSERT INTO allocations (invoice_id, payment_id,"
+                         " amount_cents, effective_date) VALUES"
+                         " (1, 1, 10000, '2013-02-09')",
+                     "effective_date is before the payment was received");
+    expect_sql_error(db, "INSERT INTO allocations (invoice_id, kind,"
+                         " credit_note_id, amount_cents, effective_date)"
+                         " VALUES (2, 'credit_note', 1, 1500, '2013-02-04')",
+                     "effective_date is before the credit note was issued");
+    harness_exec(db, "INSERT INTO allocations (invoice_id, payment_id,"
+                     " amount_cents, effective_date) VALUES"
+                     " (1, 1, 10000, '2013-02-10');"
+                     "INSERT INTO allocations (invoice_id, kind,"
+                     " credit_note_id, amount_cents, effective_date)"
+                     " VALUES (2, 'credit_note', 1, 1500, '2013-02-05')");
+    expect_sql(db, "SELECT count(*), sum(amount_cents) FROM allocations",
+               "2|11500");
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_credit_note_and_write_off)
 {
     sqlite3 *db = open_ledger();
@@ -468,6 +502,7 @@ Suite *schema_suite(void)
     tcase_add_test(triggers, test_allocation_multi_row_insert_is_atomic);
     tcase_add_test(triggers, test_allocation_undo_keeps_others);
     tcase_add_test(triggers, test_allocation_update_rejected);
+    tcase_add_test(triggers, test_allocation_rejects_back_dating);
     tcase_add_test(triggers, test_credit_note_and_write_off);
     tcase_add_test(triggers, test_void_invoice_rejects_allocation);
     tcase_add_test(triggers, test_manual_paid_status_rejected);
