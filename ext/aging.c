@@ -429,6 +429,20 @@ static int aging_add_invoice(aging_vtab *vtab, struct aging_totals *totals,
     int due_day;
     int rc;
 
+    /* The schema's CHECKs keep both integers; a table without them (a
+    ** copy made with CREATE TABLE AS) could hold 'x' or 20.7, which
+    ** sqlite3_column_int64 would read as 0 or 20 without a word. */
+    if (sqlite3_column_type(stmt, 4) != SQLITE_INTEGER)
+        return aging_set_error(
+            vtab,
+            "ar_aging: invoice %lld has total_cents that is not an integer; store minor units as INTEGER in invoices.total_cents",
+            sqlite3_column_int64(stmt, 0));
+    if (sqlite3_column_type(stmt, 5) != SQLITE_INTEGER &&
+        sqlite3_column_type(stmt, 5) != SQLITE_NULL)
+        return aging_set_error(
+            vtab,
+            "ar_aging: allocations of invoice %lld hold an amount that is not an integer; store minor units as INTEGER in allocations.amount_cents",
+            sqlite3_column_int64(stmt, 0));
     /* A negative sum would make the subtraction below able to wrap. */
     if (settled_cents < 0)
         return aging_set_error(

@@ -663,6 +663,35 @@ START_TEST(test_ar_aging_bad_invoice_errors)
 }
 END_TEST
 
+/*
+** Without the schema's CHECKs a table can hold total_cents 'x' or an
+** allocation of 20.7. sqlite3_column_int64 reads them as 0 and 20, so
+** ar_aging used to drop invoice 1 (total 0, nothing open) and count 20
+** of 20.7 on invoice 2, silently. Both are errors now.
+*/
+START_TEST(test_ar_aging_non_integer_errors)
+{
+    sqlite3 *db = open_bare_tables();
+
+    harness_exec(db, BARE_INVOICES_INSERT
+                 " (1, 7, '2013-01-01', '2013-01-31', 'x', 'USD', 'issued')");
+    expect_sql_error(
+        db, "SELECT * FROM ar_aging('2013-06-30')",
+        "ar_aging: invoice 1 has total_cents that is not an integer");
+    harness_exec(db, "UPDATE invoices SET total_cents = 100;"
+                     BARE_INVOICES_INSERT
+                     " (2, 7, '2013-01-01', '2013-01-31', 100, 'USD',"
+                     "  'issued');"
+                     "INSERT INTO allocations VALUES"
+                     " (1, 2, 20.7, '2013-02-01')");
+    expect_sql_error(
+        db, "SELECT * FROM ar_aging('2013-06-30')",
+        "ar_aging: allocations of invoice 2 hold an amount that is not an "
+        "integer");
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_ar_aging_overflow_errors)
 {
     sqlite3 *db = open_bare_tables();
@@ -1099,6 +1128,7 @@ Suite *aging_suite(void)
     tcase_add_test(errors, test_ar_aging_invalid_date_error);
     tcase_add_test(errors, test_ar_aging_without_schema_error);
     tcase_add_test(errors, test_ar_aging_bad_invoice_errors);
+    tcase_add_test(errors, test_ar_aging_non_integer_errors);
     tcase_add_test(errors, test_ar_aging_overflow_errors);
     tcase_add_test(errors, test_ar_aging_allocation_sum_overflow_error);
     tcase_add_test(errors, test_ar_aging_recursive_view_error);
