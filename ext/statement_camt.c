@@ -835,6 +835,22 @@ static int camt_reject_doctype(struct camt_state *st)
     return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
+/* Returns the number of the file's last line that holds any byte. */
+static int camt_last_line(const struct camt_state *st)
+{
+    size_t end = st->size;
+    size_t i;
+    int line = 1;
+
+    while (end > 0 && (st->data[end - 1] == '\n' || st->data[end - 1] == '\r' ||
+                       st->data[end - 1] == ' ' || st->data[end - 1] == '\t'))
+        end--;
+    for (i = 0; i < end; i++)
+        if (st->data[i] == '\n')
+            line++;
+    return line;
+}
+
 /* Reads the whole document. */
 static int camt_run(struct camt_state *st)
 {
@@ -854,8 +870,13 @@ static int camt_run(struct camt_state *st)
         return rc;
     if (more < 0) {
         *st->err_out = sqlite3_mprintf(
-            "bank_statement: '%s': line %d: not well-formed XML: %s", st->path,
-            st->xml_line, st->xml_message[0] ? st->xml_message : "parse error");
+            "bank_statement: '%s': line %d: not well-formed XML: %s%s",
+            st->path, st->xml_line,
+            st->xml_message[0] ? st->xml_message : "parse error",
+            st->xml_line >= camt_last_line(st)
+                ? "; the file ends before its XML is complete: check "
+                  "whether it was cut short in a download or copy"
+                : "");
         return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
     }
     if (st->statement_number == 0)

@@ -648,6 +648,12 @@ START_TEST(test_bank_statement_camt_malformed_xml)
         "xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"/>\n",
         -1);
     const char *empty = scratch_write("empty.xml", "", 0);
+    const char *cut = scratch_write(
+        "cut.xml",
+        "<?xml version=\"1.0\"?>\n<Document "
+        "xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\n"
+        "<BkToCstmrStmt><Stmt><Id>S1</Id><Ntry><Amt Ccy=\"SEK\">27.",
+        -1);
     char *args;
     char *message;
 
@@ -659,6 +665,13 @@ START_TEST(test_bank_statement_camt_malformed_xml)
     expect_file_error(db, blank_first, NULL,
                       "line 2: not well-formed XML: XML declaration allowed "
                       "only at the start of the document",
+                      __LINE__);
+    /* A file cut in the middle of an element: libxml2 blames "extra
+    ** content" on the last line, so the message adds the likely cause. */
+    expect_file_error(db, cut, NULL,
+                      "line 3: not well-formed XML: Extra content at the end "
+                      "of the document; the file ends before its XML is "
+                      "complete: check whether it was cut short",
                       __LINE__);
     args = sqlite3_mprintf("%Q, 'camt'", empty);
     message = sqlite3_mprintf("bank_statement: '%s' is empty; a camt file "
