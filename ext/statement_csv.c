@@ -697,6 +697,26 @@ static int csv_has_excess_decimals(const char *text, int n, char decimal,
 ** separator while thousands= is none, or more decimals than the
 ** currency's digits; otherwise the separators in use.
 */
+/* Returns 1 when text is made only of digits, separators and signs and
+** has more than 18 digits: a well-formed amount that cannot fit in a
+** signed 64-bit count of minor units. */
+static int csv_many_digits(const char *text, int n,
+                           const struct csv_options *opt)
+{
+    int digits = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        char c = text[i];
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if (c != opt->decimal && c != opt->thousands && c != '-' &&
+                 c != '+' && c != '(' && c != ')')
+            return 0;
+    }
+    return digits > 18;
+}
+
 static int csv_amount_error(struct csv_state *st, int column, const char *text,
                             int n, int digits)
 {
@@ -713,6 +733,11 @@ static int csv_amount_error(struct csv_state *st, int column, const char *text,
                          "separator; if '%c' groups digits, pass "
                          "thousands=%s",
                          st->opt.decimal, text[i - 1], group);
+    else if (csv_many_digits(text, n, &st->opt))
+        sqlite3_snprintf(sizeof(what), what,
+                         "is more than 9223372036854775807 minor units, "
+                         "the largest amount an INTEGER holds; check the "
+                         "column mapping");
     else if (csv_has_excess_decimals(text, n, st->opt.decimal, digits))
         sqlite3_snprintf(sizeof(what), what,
                          "has more decimals than the currency allows (%d); "
@@ -998,6 +1023,11 @@ int statement_open_csv(struct statement_file *file, const char *data,
         data += 3;
         size -= 3;
     }
+    /* An export with no entries still has its header row, so an empty
+    ** file is more likely a failed download than an empty statement. */
+    if (rc == SQLITE_OK && size == 0 && st->opt.header)
+        rc = csv_fail(st, "the file is empty, with no header row; export "
+                          "the statement again, or pass header=no");
     if (rc == SQLITE_OK)
         rc = csv_check_text(st, data, size, !st->opt.latin1);
     st->data = data;

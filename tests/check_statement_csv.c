@@ -423,6 +423,17 @@ START_TEST(test_bank_statement_csv_option_errors)
                      "date=1,amount=2,decimal=comma,thousands=comma,"
                      "currency=EUR",
                      "csv decimal and thousands separators are the same");
+    /* A 0-byte file has not even the header row an export always has. */
+    CSV_EXPECT_ERROR("", "date=1,amount=2,currency=EUR",
+                     "the file is empty, with no header row");
+    csv_expect("", 0, "date=1,amount=2,currency=EUR,header=no", "count(*)",
+               "0", 0);
+    /* 92233720368547758.08 EUR is 9223372036854775808 cents, one more
+    ** than the largest INTEGER. */
+    CSV_EXPECT_ERROR("date,amount\n2024-01-02,92233720368547758.08\n",
+                     "date=1,amount=2,currency=EUR",
+                     "'92233720368547758.08' is more than 9223372036854775807 "
+                     "minor units");
     CSV_EXPECT_ERROR("date,amount\n", "date=1,amount=2,colour=red",
                      "invalid csv option 'colour=red'; the options are "
                      "listed in the header of ext/statement_csv.c and in "
