@@ -423,6 +423,10 @@ enum reconcile_customer_kind {
 #define RECONCILE_ROW_REF_AMBIGUOUS                                            \
     64 /* the memo's number fits several                                       \
        ** invoices the payment may pay */
+#define RECONCILE_ROW_SEARCH_STOPPED                                           \
+    128 /* the subset search stopped on its                                    \
+        ** step budget, so another subset may                                  \
+        ** sum the same */
 
 /* One invoice of a candidate row. */
 struct reconcile_member {

@@ -303,6 +303,10 @@ static void append_holds(sqlite3_str *out,
         sqlite3_str_appendall(out, "; another subset sums the same");
     if (row->flags & RECONCILE_ROW_REF_AMBIGUOUS)
         sqlite3_str_appendall(out, "; memo number fits another invoice too");
+    if (row->flags & RECONCILE_ROW_SEARCH_STOPPED)
+        sqlite3_str_appendall(
+            out, "; subset search stopped at its step limit, another subset "
+                 "may sum the same");
     if (row->flags & RECONCILE_ROW_ALLOCATED)
         sqlite3_str_appendall(out, "; payment already partly allocated");
     if (row->flags & RECONCILE_ROW_DECIDED)

@@ -73,9 +73,10 @@
 ** payer, amount and reference (a probable duplicate); another subset sums
 ** the same; the memo's number fits several invoices the payment may pay
 ** and its grouping ('F-12/3' against 'F-1/23') does not single one out,
-** or singles out another invoice than the row's; the payment is more than twice
-*what the row has open. A full
-** scan then also applies the claims of reconcile_batch.c.
+** or singles out another invoice than the row's; the subset search that
+** found the row stopped on its step budget; the payment is more than
+** twice what the row has open. A full scan then also applies the claims
+** of reconcile_batch.c.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -633,7 +634,8 @@ static void decide_auto(struct reconcile_work *work)
         p->allocated_cents == 0 && p->decision_flags == 0 &&
         !work->names_closed &&
         !(best->flags &
-          (RECONCILE_ROW_AMBIGUOUS | RECONCILE_ROW_REF_AMBIGUOUS)) &&
+          (RECONCILE_ROW_AMBIGUOUS | RECONCILE_ROW_REF_AMBIGUOUS |
+           RECONCILE_ROW_SEARCH_STOPPED)) &&
         p->duplicate_of == 0 && !pays_double(best, p->amount_cents);
 }
 

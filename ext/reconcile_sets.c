@@ -18,9 +18,15 @@
 ** oldest; the search is depth-first over the pool oldest first, taking an
 ** invoice before leaving it out, so the first solution found is the one
 ** with the oldest invoices, and it stops at a second solution (an
-** ambiguous sum) or after SUBSET_NODE_BUDGET steps.
+** ambiguous sum) or after SUBSET_NODE_BUDGET steps. When the exact-sum
+** search stops on that budget, a meet-in-the-middle search over a pool of
+** at most 16 invoices finds every exact solution and keeps the same one.
+** A row from a search that stopped on its budget (the fee-short search,
+** or the exact search over a pool of more than 16) is flagged, never
+** automatic, because another subset may sum the same.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3ext.h>
@@ -31,6 +37,14 @@ SQLITE_EXTENSION_INIT3
 
 /* Most named invoices forced into an anchored subset. */
 #define MAX_ANCHORS 8
+
+/* Largest pool the exact search covers completely: two halves of 8, so
+** 2 * 2^8 sums are listed. */
+#define MEET_IN_MIDDLE_HALF 8
+#define MEET_IN_MIDDLE_POOL (2 * MEET_IN_MIDDLE_HALF)
+
+/* A pool sum that reaches it is too large for any payment. */
+#define SUBSET_SUM_MAX ((sqlite3_int64)0x7fffffffffffffff)
 
 /* Returns 1 when invoice a was issued before b (then by invoice_id). */
 static int issued_before(const struct reconcile_book *book, int a, int b)
@@ -134,12 +148,26 @@ static int named_invoices(const struct reconcile_book *book,
     return n;
 }
 
-/* Depth-first subset search: the oldest invoice is tried first. */
+/* Returns a + b for amounts of 0 or more, or INT64_MAX when it overflows. */
+static sqlite3_int64 add_saturated(sqlite3_int64 a, sqlite3_int64 b)
+{
+    return a > SUBSET_SUM_MAX - b ? SUBSET_SUM_MAX : a + b;
+}
+
+/*
+** Depth-first subset search: the oldest invoice is tried first. Every sum
+** stays at most high, so sum + cents is compared as cents <= high - sum
+** and cannot overflow.
+*/
 static void subset_dfs(struct reconcile_subset *s, int i, int count,
                        sqlite3_int64 sum)
 {
-    if (s->solutions >= 2 || --s->budget < 0)
+    if (s->solutions >= 2)
         return;
+    if (--s->budget < 0) {
+        s->budget_spent = 1;
+        return;
+    }
     if (count >= s->min_count && sum >= s->low && sum <= s->high) {
         if (s->solutions++ == 0) {
             memcpy(s->best, s->pick, (size_t)count * sizeof(int));
@@ -147,13 +175,114 @@ static void subset_dfs(struct reconcile_subset *s, int i, int count,
         }
         return;
     }
-    if (i == s->pool || count == s->max_size || sum + s->suffix[i] < s->low)
+    if (i == s->pool || count == s->max_size || s->suffix[i] < s->low - sum)
         return;
-    if (sum + s->cents[i] <= s->high) {
+    if (s->cents[i] <= s->high - sum) {
         s->pick[count] = i;
         subset_dfs(s, i + 1, count + 1, sum + s->cents[i]);
     }
     subset_dfs(s, i + 1, count, sum);
+}
+
+/* One subset of half of the pool, for the meet-in-the-middle search. */
+struct half_sum {
+    sqlite3_int64 sum; /* saturated at SUBSET_SUM_MAX */
+    unsigned order;    /* bit pool - 1 - i set for each pool index i */
+    int count;         /* invoices in it */
+};
+
+/* Orders half sums by sum, for the binary search. */
+static int compare_half_sums(const void *a, const void *b)
+{
+    const struct half_sum *x = a;
+    const struct half_sum *y = b;
+
+    if (x->sum != y->sum)
+        return x->sum < y->sum ? -1 : 1;
+    return 0;
+}
+
+/* Writes every subset of pool indices [first, first + n) into out. */
+static void enumerate_half(const struct reconcile_subset *s, int first, int n,
+                           struct half_sum *out)
+{
+    unsigned mask;
+    int i;
+
+    for (mask = 0; mask < 1u << n; mask++) {
+        struct half_sum *h = &out[mask];
+        h->sum = 0;
+        h->order = 0;
+        h->count = 0;
+        for (i = 0; i < n; i++) {
+            if (!(mask & 1u << i))
+                continue;
+            h->sum = add_saturated(h->sum, s->cents[first + i]);
+            h->order |= 1u << (s->pool - 1 - (first + i));
+            h->count++;
+        }
+    }
+}
+
+/* Returns the first index of sorted[0..n) whose sum is at least sum. */
+static int lower_bound(const struct half_sum *sorted, int n, sqlite3_int64 sum)
+{
+    int low = 0;
+    int high = n;
+
+    while (low < high) {
+        int mid = low + (high - low) / 2;
+        if (sorted[mid].sum < sum)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+/*
+** Finds every subset of the pool (at most MEET_IN_MIDDLE_POOL invoices)
+** that sums to target exactly, with min_count to max_size invoices:
+** each subset of the older half is paired with the subsets of the newer
+** half that make up the rest, found by binary search. The kept solution
+** is the one the depth-first search would find first: its bits in
+** pool-order, oldest as the highest bit, form the largest number.
+*/
+static void subset_meet_in_middle(struct reconcile_subset *s,
+                                  sqlite3_int64 target)
+{
+    struct half_sum older[1 << MEET_IN_MIDDLE_HALF];
+    struct half_sum newer[1 << MEET_IN_MIDDLE_HALF];
+    int older_n = s->pool / 2;
+    int newer_n = s->pool - older_n;
+    int newer_count = 1 << newer_n;
+    unsigned best_order = 0;
+    int a;
+    int i;
+
+    enumerate_half(s, 0, older_n, older);
+    enumerate_half(s, older_n, newer_n, newer);
+    qsort(newer, (size_t)newer_count, sizeof(newer[0]), compare_half_sums);
+    s->solutions = 0;
+    for (a = 0; a < 1 << older_n; a++) {
+        if (older[a].sum > target)
+            continue;
+        for (i = lower_bound(newer, newer_count, target - older[a].sum);
+             i < newer_count && newer[i].sum == target - older[a].sum; i++) {
+            int count = older[a].count + newer[i].count;
+            unsigned order = older[a].order | newer[i].order;
+            if (count < s->min_count || count > s->max_size)
+                continue;
+            if (s->solutions < 2)
+                s->solutions++;
+            if (order > best_order)
+                best_order = order;
+        }
+    }
+    s->best_count = 0;
+    for (i = 0; i < s->pool && s->solutions > 0; i++)
+        if (best_order & 1u << (s->pool - 1 - i))
+            s->best[s->best_count++] = i;
 }
 
 /* Returns 1 when invoice is among the n anchors. */
@@ -204,10 +333,15 @@ static void fill_pool(const struct reconcile_book *book,
         s->cents[i] = book->invoices[s->invoice[i]].open_cents;
     s->suffix[s->pool] = 0;
     for (i = s->pool - 1; i >= 0; i--)
-        s->suffix[i] = s->suffix[i + 1] + s->cents[i];
+        s->suffix[i] = add_saturated(s->suffix[i + 1], s->cents[i]);
 }
 
-/* Runs one search for sums in [low, high]; returns the solutions found. */
+/*
+** Runs one depth-first search for sums in [low, high]; returns the
+** solutions found (0, 1 or 2, and 2 means 2 or more). budget_spent tells
+** whether it stopped on SUBSET_NODE_BUDGET, so that a solution may be
+** missing.
+*/
 static int run_search(struct reconcile_subset *s, sqlite3_int64 low,
                       sqlite3_int64 high)
 {
@@ -216,7 +350,25 @@ static int run_search(struct reconcile_subset *s, sqlite3_int64 low,
     s->solutions = 0;
     s->best_count = 0;
     s->budget = SUBSET_NODE_BUDGET;
+    s->budget_spent = 0;
     subset_dfs(s, 0, 0, 0);
+    return s->solutions;
+}
+
+/*
+** Searches for sums equal to target. The depth-first search is cheap on
+** most pools; when it stops on its budget before telling 0, 1 or 2
+** solutions apart and the pool is small enough, the meet-in-the-middle
+** search gives the complete answer instead.
+*/
+static int run_exact_search(struct reconcile_subset *s, sqlite3_int64 target)
+{
+    run_search(s, target, target);
+    if (s->budget_spent && s->solutions < 2 &&
+        s->pool <= MEET_IN_MIDDLE_POOL) {
+        subset_meet_in_middle(s, target);
+        s->budget_spent = 0;
+    }
     return s->solutions;
 }
 
@@ -263,6 +415,7 @@ static int add_subset(struct reconcile_book *book, struct reconcile_work *work,
     sqlite3_int64 tolerance =
         reconcile_fee_tolerance(work->settings, work->payment->currency, paid);
     sqlite3_int64 target = paid;
+    sqlite3_int64 high;
     int max_size = work->settings->subset_max_size - anchor_count;
     int inv[MAX_SET];
     int flags = RECONCILE_ROW_SUBSET;
@@ -275,14 +428,20 @@ static int add_subset(struct reconcile_book *book, struct reconcile_work *work,
     s->min_count = anchor_count > 0 ? 1 : 2;
     s->max_size =
         max_size > MAX_SET - anchor_count ? MAX_SET - anchor_count : max_size;
-    fill_pool(book, work, customer, target + tolerance, anchors, anchor_count);
+    /* high stays below INT64_MAX, so a saturated pool sum never fits. */
+    high = add_saturated(target, tolerance);
+    if (high == SUBSET_SUM_MAX)
+        high--;
+    fill_pool(book, work, customer, high, anchors, anchor_count);
     if (s->pool < s->min_count)
         return SQLITE_OK;
-    if (run_search(s, target, target) == 0 &&
-        run_search(s, target + 1, target + tolerance) == 0)
+    if (run_exact_search(s, target) == 0 &&
+        (high == target || run_search(s, target + 1, high) == 0))
         return SQLITE_OK;
     if (s->solutions > 1)
         flags |= RECONCILE_ROW_AMBIGUOUS;
+    if (s->budget_spent)
+        flags |= RECONCILE_ROW_SEARCH_STOPPED;
     if (anchor_count > 0)
         memcpy(inv, anchors, (size_t)anchor_count * sizeof(int));
     for (i = 0; i < s->best_count; i++)

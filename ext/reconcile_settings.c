@@ -104,8 +104,9 @@ sqlite3_int64 reconcile_fee_tolerance(const struct reconcile_settings *s,
                                       sqlite3_int64 open_cents)
 {
     int digits = currency_minor_digits(currency);
-    sqlite3_int64 tolerance;
+    sqlite3_int64 fixed;
     sqlite3_int64 cap;
+    double percent;
 
     if (open_cents <= 0)
         return 0;
@@ -113,11 +114,19 @@ sqlite3_int64 reconcile_fee_tolerance(const struct reconcile_settings *s,
     ** is the ISO 4217 default. */
     if (digits < 0)
         digits = 2;
-    tolerance = hundredths_to_minor(s->fee_abs_cents, digits) +
-                (sqlite3_int64)((double)open_cents * s->fee_pct / 100.0);
     cap = open_cents / 100 * RECONCILE_FEE_MAX_SHARE_PCT +
           open_cents % 100 * RECONCILE_FEE_MAX_SHARE_PCT / 100;
-    return tolerance < cap ? tolerance : cap;
+    /* The percent part is compared with the cap as a double, so an amount
+    ** near INT64_MAX is never cast or added beyond the int64 range. Below
+    ** the cap (at most a tenth of INT64_MAX) the cast is exact enough and
+    ** the sum with the fixed part (at most 10^10) cannot overflow. */
+    percent = (double)open_cents * s->fee_pct / 100.0;
+    if (percent >= (double)cap)
+        return cap;
+    fixed = hundredths_to_minor(s->fee_abs_cents, digits);
+    if (fixed >= cap - (sqlite3_int64)percent)
+        return cap;
+    return fixed + (sqlite3_int64)percent;
 }
 
 /* Stores an accepted value into its setting. */

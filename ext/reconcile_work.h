@@ -109,6 +109,7 @@ struct reconcile_subset {
     int best_count;
     int solutions;
     int budget;
+    int budget_spent; /* 1: the last search stopped on its budget */
     int max_size;
     sqlite3_int64 low;
     sqlite3_int64 high;

@@ -503,6 +503,165 @@ START_TEST(test_reconcile_subset_oldest_first)
 END_TEST
 
 /*
+** Extreme amounts: the percent part of 9223372036854775807 (INT64_MAX)
+** at 100% used to be cast from a double beyond the int64 range and came
+** out negative. The tolerance is at most 10% of the open amount:
+** 9223372036854775807 / 100 * 10 + 7 * 10 / 100 = 922337203685477580.
+** With fee_pct 0 only the fixed 1000 remains. In KWD (3 minor digits)
+** the fixed 100000000 hundredths are 1000000000 fils, over the cap of
+** 10% of 1000000000 = 100000000.
+*/
+START_TEST(test_reconcile_fee_tolerance_extreme_amounts)
+{
+    sqlite3 *db = open_ledger();
+
+    expect_sql(db,
+               "SELECT reconcile_fee_tolerance(9223372036854775807, 'EUR',"
+               " 100000000, 100)",
+               "922337203685477580");
+    expect_sql(db,
+               "SELECT reconcile_fee_tolerance(9223372036854775807, 'EUR',"
+               " 1000, 0)",
+               "1000");
+    expect_sql(db,
+               "SELECT reconcile_fee_tolerance(1000000000, 'KWD', 100000000,"
+               " 0)",
+               "100000000");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Acme invoices 7, 8 and 9 of 4.0e18, 4.1e18 and 4.2e18 cents. With
+** invoices 1 and 2 their pool sum is over INT64_MAX (9.22e18), which
+** used to wrap to a negative sum and cut the subset search at its root.
+** A payment of 8.1e18 is 7 + 8 exactly (7 + 9 is 8.2e18, 8 + 9 8.3e18):
+** -6 + sum equal 5.0 + payer 4.5 + worst date (invoice 8, one day early)
+** 0.7608 + one extra invoice -0.3 = 3.96, automatic.
+*/
+START_TEST(test_reconcile_subset_extreme_amounts)
+{
+    sqlite3 *db = open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (7, 'BIG-7', 1, '2024-03-01', '2024-03-31',"
+                     " 4000000000000000000, 'EUR'),"
+                     " (8, 'BIG-8', 1, '2024-03-02', '2024-04-01',"
+                     " 4100000000000000000, 'EUR'),"
+                     " (9, 'BIG-9', 1, '2024-03-03', '2024-04-02',"
+                     " 4200000000000000000, 'EUR')");
+    add_payment(db, 1, "2024-03-31", 8100000000000000000LL, "ACME TRADING",
+                NULL);
+    expect_sql(db, ROWS(1) " AND rank = 1",
+               "1|[7,8]|[4000000000000000000,4100000000000000000]|equal|1|"
+               "3.96");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Sixteen open EUR invoices of Acme, ids 1 to 16, issued on 2024-01-02,
+** 01-03, ... (invoice i on day i + 1) and due 30 days later, with
+** amounts whose subsets rarely share a sum. A payment from 'ACME
+** TRADING' on 2024-02-05 names no invoice.
+*/
+static sqlite3 *open_sixteen_invoices(void)
+{
+    static const sqlite3_int64 cents[16] = {
+        2408917, 6968537, 9885987, 9412357, 9008757, 1661727,
+        3674597, 2236467, 6195017, 8979267, 5713257, 5951857,
+        7832447, 4980557, 9270367, 3201537};
+    sqlite3 *db = harness_open_schema();
+    int i;
+
+    harness_exec_file(db, "../sql/reconcile.sql");
+    harness_exec(db, "UPDATE settings SET as_of = '2024-06-30';"
+                     "INSERT INTO customers (customer_id, code, name)"
+                     " VALUES (1, 'C1', 'Acme Trading Ltd')");
+    for (i = 0; i < 16; i++) {
+        char *sql = sqlite3_mprintf(
+            "INSERT INTO invoices (invoice_id, number, customer_id,"
+            " issue_date, due_date, total_cents, currency) VALUES (%d,"
+            " 'INV-%d', 1, date('2024-01-01', '+%d days'),"
+            " date('2024-01-31', '+%d days'), %lld, 'EUR')",
+            i + 1, 1001 + i, i + 1, i + 1, cents[i]);
+        harness_exec(db, sql);
+        sqlite3_free(sql);
+    }
+    return db;
+}
+
+/*
+** 6968537 + 9885987 + 9412357 + 9008757 = 35275638 is the sum of
+** invoices 2 to 5, and a brute force over every subset of at most 8 of
+** the 16 finds no other. The depth-first search spent its 8000 steps on
+** subsets with invoice 1 and ranked a 7-invoice fee set first; the exact
+** search must find [2,3,4,5]. Invoice 2 is due 02-02, so 3 days late,
+** the worst date: exp(-(3 / 1.5) / 25) - 0.2 = 0.7231. Logit -6 + sum
+** equal 5.0 + payer 4.5 + 0.7231 + 3 extra invoices -0.9 = 3.32, score
+** 0.965 >= 0.93, and rank 2 (invoice 5 alone, over: -6 - 1.5 + 4.5 +
+** 0.80 = -2.20) is 5.52 behind, so it is automatic.
+*/
+START_TEST(test_reconcile_subset_exact_in_sixteen)
+{
+    sqlite3 *db = open_sixteen_invoices();
+
+    add_payment(db, 1, "2024-02-05", 35275638, "ACME TRADING", NULL);
+    expect_sql(db, ROWS(1) " AND rank <= 2",
+               "1|[2,3,4,5]|[6968537,9885987,9412357,9008757]|equal|1|3.32\n"
+               "2|[5]|[9008757]|over|0|-2.20");
+    expect_sql(db,
+               "SELECT evidence FROM reconcile_candidates WHERE rank = 1",
+               "no ref in memo; sum of 4 invoices equals amount; payer "
+               "matches customer; paid 3 days after due date");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The sum of invoices 1 to 5 is 2408917 + 6968537 + 9885987 + 9412357 +
+** 9008757 = 37684555, and a brute force over the 20 invoices below finds
+** no other subset of at most 8 with that sum. Logit: invoice 1, due
+** 02-01, is 4 days late, exp(-(4 / 1.5) / 25) - 0.2 = 0.6988, so -6 + 5.0
+** + 4.5 + 0.6988 - 1.2 = 3.00. Over the 16 oldest invoices the search is
+** complete and the row is automatic. With 4 more invoices and
+** subset_max_invoices 20 the depth-first search finds the set first,
+** then stops on its step budget while looking for a second one, so the
+** row is not automatic and its evidence says why.
+*/
+START_TEST(test_reconcile_subset_budget_not_auto)
+{
+    sqlite3 *db = open_sixteen_invoices();
+
+    add_payment(db, 1, "2024-02-05", 37684555, "ACME TRADING", NULL);
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (17, 'INV-1017', 1, '2024-01-18', '2024-02-17',"
+                     " 4417293, 'EUR'),"
+                     " (18, 'INV-1018', 1, '2024-01-19', '2024-02-18',"
+                     " 8123459, 'EUR'),"
+                     " (19, 'INV-1019', 1, '2024-01-20', '2024-02-19',"
+                     " 2946121, 'EUR'),"
+                     " (20, 'INV-1020', 1, '2024-01-21', '2024-02-20',"
+                     " 7351983, 'EUR')");
+    expect_sql(db, ROWS(1) " AND rank = 1",
+               "1|[1,2,3,4,5]|[2408917,6968537,9885987,9412357,9008757]|"
+               "equal|1|3.00");
+    harness_exec(db, "UPDATE reconcile_settings SET subset_max_invoices = 20");
+    expect_sql(db, ROWS(1) " AND rank = 1",
+               "1|[1,2,3,4,5]|[2408917,6968537,9885987,9412357,9008757]|"
+               "equal|0|3.00");
+    expect_sql(db,
+               "SELECT evidence FROM reconcile_candidates WHERE rank = 1",
+               "no ref in memo; sum of 5 invoices equals amount; payer "
+               "matches customer; paid 4 days after due date; subset search "
+               "stopped at its step limit, another subset may sum the same");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** Nine invoices of 1.01, 2.02, 4.04, ... (doubling) have distinct subset
 ** sums; 257.55 = 1.01 * 255 is exactly the first eight.
 */
@@ -1448,6 +1607,10 @@ Suite *reconcile_suite(void)
     tcase_add_test(evidence, test_reconcile_subset_sum);
     tcase_add_test(evidence, test_reconcile_subset_oldest_first);
     tcase_add_test(evidence, test_reconcile_subset_of_eight);
+    tcase_add_test(evidence, test_reconcile_fee_tolerance_extreme_amounts);
+    tcase_add_test(evidence, test_reconcile_subset_extreme_amounts);
+    tcase_add_test(evidence, test_reconcile_subset_exact_in_sixteen);
+    tcase_add_test(evidence, test_reconcile_subset_budget_not_auto);
     tcase_add_test(evidence, test_reconcile_payer_names);
     tcase_add_test(evidence, test_reconcile_confirm_learns_alias);
     tcase_add_test(evidence, test_reconcile_paid_before_issue);
