@@ -134,7 +134,9 @@ static void camt_on_generic_error(void *user, const char *format, ...)
     va_start(ap, format);
     vsnprintf(text, sizeof(text), format, ap);
     va_end(ap);
-    camt_keep_message(st, text, xmlTextReaderGetParserLineNumber(st->reader));
+    camt_keep_message(
+        st, text,
+        st->reader ? xmlTextReaderGetParserLineNumber(st->reader) : 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -928,9 +930,23 @@ static int camt_parse_options(struct camt_state *st, const char *options)
     return SQLITE_OK;
 }
 
+/* Drops libxml2's generic messages while it sets itself up: it would
+** print them on the host process's stderr, which an extension must not
+** write to. */
+static void camt_drop_message(void *context, const char *format, ...)
+{
+    (void)context;
+    (void)format;
+}
+
 void statement_camt_init(void)
 {
+    xmlGenericErrorFunc saved_handler = xmlGenericError;
+    void *saved_context = xmlGenericErrorContext;
+
+    xmlSetGenericErrorFunc(NULL, camt_drop_message);
     xmlInitParser();
+    xmlSetGenericErrorFunc(saved_context, saved_handler);
 }
 
 int statement_read_camt(struct statement_file *file, const char *data,
@@ -960,6 +976,13 @@ int statement_read_camt(struct statement_file *file, const char *data,
                                    st.path);
         return *err_out ? SQLITE_ERROR : SQLITE_NOMEM;
     }
+    /* Encoding and allocation errors bypass the reader's handler and go
+    ** to the generic one, which prints to stderr. libxml2 keeps it per
+    ** thread, so it is swapped only for this call, from before the reader
+    ** exists, and the host's own handler comes back afterwards. */
+    saved_handler = xmlGenericError;
+    saved_context = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(&st, camt_on_generic_error);
     /* NONET forbids network access. Without NOENT and DTDLOAD, entities
     ** stay unexpanded and external subsets unread. NOERROR and NOWARNING
     ** keep stderr quiet, because the handler below keeps the message.
@@ -968,17 +991,14 @@ int statement_read_camt(struct statement_file *file, const char *data,
         xmlReaderForMemory(data, (int)size, NULL, NULL,
                            XML_PARSE_NONET | XML_PARSE_NOERROR |
                                XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
-    if (st.reader == NULL)
-        return SQLITE_NOMEM;
-    xmlTextReaderSetStructuredErrorHandler(st.reader, camt_on_xml_error, &st);
-    /* Encoding errors bypass that handler and go to the generic one, which
-    ** prints to stderr. libxml2 keeps it per thread, so it is swapped only
-    ** for this call and the host's own handler comes back afterwards. */
-    saved_handler = xmlGenericError;
-    saved_context = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(&st, camt_on_generic_error);
-    rc = camt_run(&st);
+    if (st.reader == NULL) {
+        rc = SQLITE_NOMEM;
+    } else {
+        xmlTextReaderSetStructuredErrorHandler(st.reader, camt_on_xml_error,
+                                               &st);
+        rc = camt_run(&st);
+        xmlFreeTextReader(st.reader);
+    }
     xmlSetGenericErrorFunc(saved_context, saved_handler);
-    xmlFreeTextReader(st.reader);
     return rc;
 }
