@@ -228,6 +228,11 @@ WITH open_items AS (
     SELECT DISTINCT i.currency
     FROM invoices i, report_date r
     WHERE i.issue_date <= r.as_of
+    -- A ledger with nothing issued yet still gets its row of zeros.
+    UNION ALL
+    SELECT NULL
+    WHERE NOT EXISTS (SELECT 1 FROM invoices i, report_date r
+                      WHERE i.issue_date <= r.as_of)
 )
 SELECT r.as_of, c.currency,
        coalesce(sum(o.open_cents), 0) AS receivable_cents,

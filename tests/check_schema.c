@@ -302,6 +302,26 @@ START_TEST(test_dates_that_do_not_exist_rejected)
 }
 END_TEST
 
+/*
+** A new ledger has no invoice, so no currency; the dashboard used to
+** return no row at all, which a BI tile shows as an error. It now
+** returns one row of zeros, with no currency and no DSO (nothing was
+** invoiced to divide by).
+*/
+START_TEST(test_views_dashboard_empty_ledger)
+{
+    sqlite3 *db = harness_open_schema();
+
+    harness_exec(db, "UPDATE settings SET as_of = '2013-03-31'");
+    expect_sql(db,
+               "SELECT as_of, currency IS NULL, receivable_cents,"
+               " open_invoices, overdue_cents, dso_days IS NULL,"
+               " expected_30d_cents FROM executive_dashboard",
+               "2013-03-31|1|0|0|0|1|0");
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_views_dashboard_figures)
 {
     sqlite3 *db = open_ledger();
@@ -476,7 +496,8 @@ START_TEST(test_schema_readable_untrusted)
     harness_exec(db, "PRAGMA trusted_schema = OFF");
     expect_sql(db, "SELECT count(*) FROM invoices", "0");
     expect_sql(db, "SELECT count(*) FROM outbox", "0");
-    expect_sql(db, "SELECT count(*) FROM executive_dashboard", "0");
+    /* One row of zeros: see test_views_dashboard_empty_ledger. */
+    expect_sql(db, "SELECT count(*) FROM executive_dashboard", "1");
     expect_sql(db, "SELECT count(*) FROM customer_card", "0");
     expect_sql(db, "SELECT count(*) FROM actions_required", "0");
     /* reconcile.sql: its tables and decision triggers need no extension. */
@@ -513,6 +534,7 @@ Suite *schema_suite(void)
     tcase_add_test(triggers, test_audit_append_only);
     tcase_add_test(triggers, test_currency_code_shape);
     tcase_add_test(views, test_views_dashboard_figures);
+    tcase_add_test(views, test_views_dashboard_empty_ledger);
     tcase_add_test(views, test_views_as_of_replays);
     tcase_add_test(views, test_schema_readable_untrusted);
     suite_add_tcase(s, triggers);
