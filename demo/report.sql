@@ -261,19 +261,39 @@ WHERE NOT EXISTS (SELECT 1 FROM invoice_balance
 .print
 SELECT '== Account statement of ' || f.code || ', ' || date(r.as_of, '-89 days')
        || ' to ' || r.as_of
-       || ' (the balance includes the entries before these 90 days)'
+       || ' (first line: the balance brought forward from the entries before)'
 FROM featured f, report_date r;
 .headers on
 .mode box
-SELECT entry_date AS date, entry_type AS entry, document, detail,
-       CASE WHEN debit_cents > 0 THEN format_money(debit_cents, currency)
-            ELSE '' END AS debit,
-       CASE WHEN credit_cents > 0 THEN format_money(credit_cents, currency)
-            ELSE '' END AS credit,
-       format_money(balance_cents, currency) AS balance
-FROM customer_statement, report_date r
-WHERE customer_id = (SELECT customer_id FROM featured)
-  AND entry_date > date(r.as_of, '-90 days')
+WITH lines AS (
+    SELECT s.*
+    FROM customer_statement s
+    WHERE s.customer_id = (SELECT customer_id FROM featured)
+), brought_forward AS (
+    SELECT coalesce((SELECT l.balance_cents FROM lines l
+                     WHERE l.entry_date <= date(r.as_of, '-90 days')
+                     ORDER BY l.line_no DESC LIMIT 1), 0) AS cents,
+           (SELECT currency FROM lines LIMIT 1) AS currency,
+           date(r.as_of, '-89 days') AS day
+    FROM report_date r
+)
+SELECT date, entry, document, detail, debit, credit, balance
+FROM (
+    SELECT 0 AS line_no, b.day AS date, 'opening' AS entry, '' AS document,
+           'balance brought forward' AS detail, '' AS debit, '' AS credit,
+           format_money(b.cents, b.currency) AS balance
+    FROM brought_forward b
+    WHERE b.currency IS NOT NULL
+    UNION ALL
+    SELECT l.line_no, l.entry_date, l.entry_type, l.document, l.detail,
+           CASE WHEN l.debit_cents > 0
+                THEN format_money(l.debit_cents, l.currency) ELSE '' END,
+           CASE WHEN l.credit_cents > 0
+                THEN format_money(l.credit_cents, l.currency) ELSE '' END,
+           format_money(l.balance_cents, l.currency)
+    FROM lines l, report_date r
+    WHERE l.entry_date > date(r.as_of, '-90 days')
+)
 ORDER BY line_no;
 .headers off
 .mode list
