@@ -934,10 +934,14 @@ static int csv_resolve_columns(struct csv_state *st)
                     sqlite3_strnicmp(name, opt->names[i], n) == 0)
                     opt->index[i] = k;
             }
-            if (opt->index[i] < 0)
-                return csv_fail(st, "line %d: no column named '%.*s' for %s",
-                                st->row_line, opt->name_lens[i], opt->names[i],
-                                csv_column_names[i]);
+            if (opt->index[i] < 0) {
+                /* The name comes from the options: quote it as text. */
+                char excerpt[TEXT_EXCERPT_SIZE];
+                text_excerpt((const unsigned char *)opt->names[i],
+                             opt->name_lens[i], excerpt);
+                return csv_fail(st, "line %d: no column named '%s' for %s",
+                                st->row_line, excerpt, csv_column_names[i]);
+            }
         }
         if (opt->index[i] >= st->n_cells)
             return csv_fail(st, "line %d: %s=%d, but the row has %d columns",

@@ -536,14 +536,18 @@ static int ofx_read_header(struct ofx_state *st)
     bad = ofx_first_invalid_utf8(st->data, st->size);
     if (bad < st->size) {
         int declared_utf8 = sqlite3_stricmp(encoding, "UTF-8") == 0;
+        const char *declared =
+            declared_utf8 || charset[0] == '\0' ? encoding : charset;
+        char excerpt[TEXT_EXCERPT_SIZE];
+        /* The header's bytes may be as invalid as the body's. */
+        text_excerpt((const unsigned char *)declared, (int)strlen(declared),
+                     excerpt);
         if (declared_utf8 || !ofx_charset_is_cp1252(encoding) ||
             !ofx_charset_is_cp1252(charset))
             return ofx_fail(st, ofx_line_of(st, bad),
                             "byte 0x%02X is not UTF-8, and the header "
                             "declares '%s'; convert the file to UTF-8",
-                            (unsigned char)st->data[bad],
-                            declared_utf8 || charset[0] == '\0' ? encoding
-                                                                : charset);
+                            (unsigned char)st->data[bad], excerpt);
         st->cp1252 = 1;
     }
     ofx_advance(st, body);

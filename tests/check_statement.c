@@ -1075,6 +1075,9 @@ START_TEST(test_bank_statement_ofx_charsets)
     const char *cyrillic =
         ofx_write("cyrillic.ofx", "USASCII", "1251",
                   "<STMTTRN><DTPOSTED>20130102<TRNAMT>1<NAME>\xC0</STMTTRN>\n");
+    const char *odd_charset =
+        ofx_write("odd.ofx", "USASCII", "12\xE9",
+                  "<STMTTRN><DTPOSTED>20130102<TRNAMT>1<NAME>\xC0</STMTTRN>\n");
 
     expect_file_rows(db, "bank_statement", "counterparty_name", latin, NULL,
                      NULL, "Café €", __LINE__);
@@ -1087,6 +1090,13 @@ START_TEST(test_bank_statement_ofx_charsets)
     expect_file_error(db, cyrillic, NULL,
                       "line 8: byte 0xC0 is not UTF-8, and the header "
                       "declares '1251'; convert the file to UTF-8",
+                      __LINE__);
+    /* A charset that is itself not UTF-8 (0xE9 on header line 5, the
+    ** first bad byte) is quoted with '?', so the message stays valid
+    ** UTF-8. */
+    expect_file_error(db, odd_charset, NULL,
+                      "line 5: byte 0xE9 is not UTF-8, and the header "
+                      "declares '12?'; convert the file to UTF-8",
                       __LINE__);
     sqlite3_close(db);
 }

@@ -423,6 +423,11 @@ START_TEST(test_bank_statement_csv_option_errors)
                      "date=1,amount=2,decimal=comma,thousands=comma,"
                      "currency=EUR",
                      "csv decimal and thousands separators are the same");
+    /* A header name from the options is quoted as text: the bytes 0xFF
+    ** 0xFE are not UTF-8, so each becomes '?', and the message stays
+    ** valid UTF-8 (the fuzzer found it copied raw). */
+    CSV_EXPECT_ERROR("date,amount\n", "date=\xff\xfe,amount=2,currency=EUR",
+                     "line 1: no column named '?" "?' for date");
     /* A 0-byte file has not even the header row an export always has. */
     CSV_EXPECT_ERROR("", "date=1,amount=2,currency=EUR",
                      "the file is empty, with no header row");
