@@ -114,6 +114,8 @@ static void camt_on_xml_error(void *user, camt_xml_error *error)
 {
     struct camt_state *st = user;
 
+    if (error != NULL && error->code == XML_ERR_NO_MEMORY)
+        st->xml_no_memory = 1;
     if (error == NULL || error->level < XML_ERR_ERROR ||
         st->xml_message[0] != '\0')
         return;
@@ -129,11 +131,14 @@ static void camt_on_generic_error(void *user, const char *format, ...)
     char text[256];
     va_list ap;
 
-    if (st->xml_message[0] != '\0')
-        return;
     va_start(ap, format);
     vsnprintf(text, sizeof(text), format, ap);
     va_end(ap);
+    /* libxml2 2.9 sends some allocation failures here, as text only. */
+    if (strstr(text, "alloc") != NULL || strstr(text, "out of memory") != NULL)
+        st->xml_no_memory = 1;
+    if (st->xml_message[0] != '\0')
+        return;
     camt_keep_message(
         st, text,
         st->reader ? xmlTextReaderGetParserLineNumber(st->reader) : 0);
@@ -870,6 +875,9 @@ static int camt_run(struct camt_state *st)
     }
     if (rc != SQLITE_OK)
         return rc;
+    /* Out of memory is not a fault of the file. */
+    if (more < 0 && st->xml_no_memory)
+        return SQLITE_NOMEM;
     if (more < 0) {
         *st->err_out = sqlite3_mprintf(
             "bank_statement: '%s': line %d: not well-formed XML: %s%s",

@@ -44,6 +44,7 @@ struct camt_state {
     struct camt_balance previous_closing; /* PRCD, the opening fallback */
     struct camt_balance closing;          /* CLBD */
     char xml_message[256];                /* first libxml2 error, or "" */
+    int xml_no_memory;                    /* 1: libxml2 ran out of memory */
     int xml_line;                         /* its line */
 };
 
