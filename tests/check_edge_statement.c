@@ -1,0 +1,324 @@
+/*
+** Damaged statement files that the format suites' samples leave out. For
+** MT940 these are a closing balance in another currency or with no currency
+** code, a balance date that does not exist, an unknown :61: mark, the E
+** (expected) marks of MT942 and a :34F: floor limit without a currency.
+** Each file is written into a fresh mkdtemp directory and removed after the
+** test.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* A temporary statement file; path is inside dir. */
+struct edge_file {
+    char dir[64];
+    char path[96];
+};
+
+static void edge_write(struct edge_file *f, const char *text)
+{
+    FILE *out;
+
+    strcpy(f->dir, "/tmp/edge_statement_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/s.sta", f->dir);
+    out = fopen(f->path, "w");
+    ck_assert_ptr_nonnull(out);
+    ck_assert_int_eq(fputs(text, out) >= 0, 1);
+    ck_assert_int_eq(fclose(out), 0);
+}
+
+static void edge_remove(struct edge_file *f)
+{
+    ck_assert_int_eq(unlink(f->path), 0);
+    ck_assert_int_eq(rmdir(f->dir), 0);
+}
+
+/* Runs sql with %q replaced by the file's path, expecting the given rows. */
+static void edge_expect(const struct edge_file *f, const char *sql_format,
+                        const char *expected)
+{
+    sqlite3 *db = harness_open();
+    char *sql = sqlite3_mprintf(sql_format, f->path);
+
+    ck_assert_ptr_nonnull(sql);
+    expect_sql(db, sql, expected);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+}
+
+static void edge_expect_error(const struct edge_file *f,
+                              const char *sql_format, const char *expected)
+{
+    sqlite3 *db = harness_open();
+    char *sql = sqlite3_mprintf(sql_format, f->path);
+
+    ck_assert_ptr_nonnull(sql);
+    expect_sql_error(db, sql, expected);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+}
+
+/* Opening EUR 100,00 on 2013-06-01, one credit of 5,00. The entry is read
+** with the opening's currency: 500 cents. The USD closing balance is left
+** out with a warning, so closing_balance_cents is NULL. */
+START_TEST(test_mt940_closing_in_other_currency)
+{
+    struct edge_file f;
+
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130601EUR100,00\r\n"
+                   ":61:1306010601C5,00NTRFNONREF\r\n"
+                   ":62F:C130601USD105,00\r\n");
+    edge_expect(&f,
+                "SELECT amount_cents, currency, opening_balance_cents,"
+                " closing_balance_cents FROM bank_statement('%q', 'mt940')",
+                "500|EUR|10000|NULL");
+    edge_expect(&f,
+                "SELECT instr(warning, 'another currency') > 0"
+                " FROM bank_statement_balances('%q', 'mt940')",
+                "1");
+    edge_remove(&f);
+}
+END_TEST
+
+/* A closing balance whose currency field is digits is left out with a
+** warning. The same fault in an opening balance stops the read. */
+START_TEST(test_mt940_balance_without_currency)
+{
+    struct edge_file f;
+
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130601EUR100,00\r\n"
+                   ":62F:C130601123105,00\r\n");
+    edge_expect(&f,
+                "SELECT instr(warning, 'no ISO 4217') > 0, closing_balance_cents"
+                " FROM bank_statement_balances('%q', 'mt940')",
+                "1|NULL");
+    edge_remove(&f);
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130601E1R100,00\r\n");
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                      ":60F: currency 'E1R' is not an ISO 4217 code");
+    edge_remove(&f);
+}
+END_TEST
+
+/* 2013 is not a leap year, so 130229 (29 February 2013) does not exist. */
+START_TEST(test_mt940_balance_date_does_not_exist)
+{
+    struct edge_file f;
+
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130229EUR100,00\r\n");
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                      "130229 does not exist (2013-02-29)");
+    edge_remove(&f);
+}
+END_TEST
+
+/* A balance shorter than mark, date, currency and one digit (11 bytes),
+** and a balance with text after the amount. */
+START_TEST(test_mt940_balance_short_or_trailing)
+{
+    struct edge_file f;
+
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130601EUR\r\n");
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                      "is not C or D, YYMMDD, currency and amount");
+    edge_remove(&f);
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130601EUR100,00XY\r\n");
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                      ":60F: unexpected text 'XY' after the amount");
+    edge_remove(&f);
+}
+END_TEST
+
+/* X is not a mark (D, C, RD, RC, ED or EC). RD is a reversed debit, so it
+** is a credit of 2,50 = 250. ED is an expected debit of 1,00 = -100. */
+START_TEST(test_mt940_entry_marks)
+{
+    struct edge_file f;
+
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130601EUR100,00\r\n"
+                   ":61:1306010601X5,00NTRFNONREF\r\n");
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                      ":61: mark 'X5' is not D, C, RD or RC");
+    edge_remove(&f);
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":60F:C130601EUR100,00\r\n"
+                   ":61:1306010601RD2,50NTRFNONREF\r\n"
+                   ":61:1306010601ED1,00NTRFNONREF\r\n");
+    edge_expect(&f,
+                "SELECT group_concat(amount_cents, ',') FROM"
+                " (SELECT amount_cents FROM bank_statement('%q', 'mt940')"
+                "  ORDER BY entry_index)",
+                "250,-100");
+    edge_remove(&f);
+}
+END_TEST
+
+/* The MT942 floor limit must start with a currency code. */
+START_TEST(test_mt942_floor_limit_without_currency)
+{
+    struct edge_file f;
+
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                   ":34F:1000,00\r\n");
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt942')",
+                      ":34F: '1000,00' does not start with a currency code");
+    edge_remove(&f);
+}
+END_TEST
+
+/* currency=eur is not a capital ISO code, so it is an unknown option. */
+START_TEST(test_mt940_lower_case_currency_option)
+{
+    struct edge_file f;
+
+    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n");
+    edge_expect_error(&f,
+                      "SELECT * FROM bank_statement('%q', 'mt940',"
+                      " 'currency=eur')",
+                      "unknown mt940 option 'currency=eur'");
+    edge_remove(&f);
+}
+END_TEST
+
+/* The SGML header of OFX 1.x; the body follows a blank line. */
+#define OFX_HEADER                                                            \
+    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\n"      \
+    "ENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\n"                \
+    "OLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
+
+/* A bank statement in EUR around one transaction: the text between
+** OFX_OPEN and OFX_CLOSE is the STMTTRN's content. */
+#define OFX_OPEN                                                              \
+    OFX_HEADER "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR"            \
+               "<BANKTRANLIST><STMTTRN><TRNTYPE>CREDIT"
+#define OFX_CLOSE                                                             \
+    "</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\r\n"
+
+/* Tag names in lower case are read as upper case, and DTPOSTED may carry a
+** time and a zone after the date. 12.5 EUR is 1250 cents. */
+START_TEST(test_ofx_lower_case_tags_and_zone)
+{
+    struct edge_file f;
+
+    edge_write(&f, OFX_HEADER
+               "<ofx><bankmsgsrsv1><stmttrnrs><stmtrs><curdef>EUR"
+               "<banktranlist><stmttrn><trntype>CREDIT"
+               "<dtposted>20130601120000.000[-5:EST]<trnamt>12.5<fitid>A1"
+               "</stmttrn></banktranlist></stmtrs></stmttrnrs>"
+               "</bankmsgsrsv1></ofx>\r\n");
+    edge_expect(&f,
+                "SELECT booking_date, amount_cents, currency, bank_txn_id"
+                " FROM bank_statement('%q', 'ofx')",
+                "2013-06-01|1250|EUR|A1");
+    edge_remove(&f);
+}
+END_TEST
+
+/* Damaged OFX bodies and the error each one gives. */
+static const struct {
+    const char *text;
+    const char *error;
+} ofx_failures[] = {
+    /* 2013 has no 30 February. */
+    {OFX_OPEN "<DTPOSTED>20130230<TRNAMT>1.00" OFX_CLOSE,
+     "STMTRS[1]/STMTTRN[1]/DTPOSTED: '20130230' is not a date that exists"},
+    /* Seven digits are not a YYYYMMDD date. */
+    {OFX_OPEN "<DTPOSTED>2013060<TRNAMT>1.00" OFX_CLOSE,
+     "'2013060' is not an OFX date"},
+    /* A zone that opens with [ must end with ]. */
+    {OFX_OPEN "<DTPOSTED>20130601[-5<TRNAMT>1.00" OFX_CLOSE,
+     "'20130601[-5' is not an OFX date"},
+    /* A letter after the date is neither time nor zone. */
+    {OFX_OPEN "<DTPOSTED>20130601T1200<TRNAMT>1.00" OFX_CLOSE,
+     "'20130601T1200' is not an OFX date"},
+    /* No TRNAMT element at all. */
+    {OFX_OPEN "<DTPOSTED>20130601" OFX_CLOSE,
+     "STMTRS[1]/STMTTRN[1]: missing TRNAMT"},
+    /* No DTPOSTED element at all. */
+    {OFX_OPEN "<TRNAMT>1.00" OFX_CLOSE,
+     "STMTRS[1]/STMTTRN[1]: missing DTPOSTED"},
+    /* No CURDEF and no CURRENCY in the transaction. */
+    {OFX_HEADER "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><BANKTRANLIST>"
+                "<STMTTRN><DTPOSTED>20130601<TRNAMT>1.00" OFX_CLOSE,
+     "STMTRS[1]/STMTTRN[1]: no currency"},
+    /* A transaction must sit inside a statement. */
+    {OFX_HEADER "<OFX><STMTTRN><DTPOSTED>20130601<TRNAMT>1.00</STMTTRN>"
+                "</OFX>\r\n",
+     "STMTTRN outside a STMTRS or CCSTMTRS"},
+    /* A statement may not open inside another. */
+    {OFX_HEADER "<OFX><STMTRS><CURDEF>EUR<CCSTMTRS></CCSTMTRS></STMTRS>"
+                "</OFX>\r\n",
+     "a statement inside STMTRS[1]"},
+    /* Investment statements are rejected by name. */
+    {OFX_HEADER "<OFX><INVSTMTRS></INVSTMTRS></OFX>\r\n",
+     "investment statements (INVSTMTRS) are not supported"},
+    /* A CDATA section that the file never closes. */
+    {OFX_OPEN "<DTPOSTED>20130601<TRNAMT>1.00<MEMO><![CDATA[abc" OFX_CLOSE,
+     "<MEMO>: CDATA section without ]]>"},
+    /* Closing an aggregate that is not open. */
+    {OFX_HEADER "<OFX></STMTRS></OFX>\r\n", "</STMTRS> without <STMTRS>"},
+    /* A blank inside a tag name; the message quotes 20 bytes from the <. */
+    {OFX_HEADER "<OFX><A B></OFX>\r\n", "malformed tag '<A B></OFX>'"},
+    /* The body must open with OFX. */
+    {OFX_HEADER "<FOO></FOO>\r\n", "the body starts with <FOO>, not <OFX>"},
+};
+
+START_TEST(test_ofx_damaged_bodies)
+{
+    struct edge_file f;
+
+    edge_write(&f, ofx_failures[_i].text);
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                      ofx_failures[_i].error);
+    edge_remove(&f);
+}
+END_TEST
+
+/* OFX takes no options, so any text but blanks is an error. */
+START_TEST(test_ofx_rejects_options)
+{
+    struct edge_file f;
+
+    edge_write(&f, OFX_OPEN "<DTPOSTED>20130601<TRNAMT>1.00" OFX_CLOSE);
+    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx', 'x=1')",
+                      "ofx takes no options");
+    edge_expect(&f,
+                "SELECT amount_cents FROM bank_statement('%q', 'ofx', '  ')",
+                "100");
+    edge_remove(&f);
+}
+END_TEST
+
+Suite *edge_statement_suite(void)
+{
+    Suite *s = suite_create("edge_statement");
+    TCase *mt940 = tcase_create("mt940");
+    TCase *ofx = tcase_create("ofx");
+
+    tcase_add_test(mt940, test_mt940_closing_in_other_currency);
+    tcase_add_test(mt940, test_mt940_balance_without_currency);
+    tcase_add_test(mt940, test_mt940_balance_date_does_not_exist);
+    tcase_add_test(mt940, test_mt940_balance_short_or_trailing);
+    tcase_add_test(mt940, test_mt940_entry_marks);
+    tcase_add_test(mt940, test_mt942_floor_limit_without_currency);
+    tcase_add_test(mt940, test_mt940_lower_case_currency_option);
+    suite_add_tcase(s, mt940);
+    tcase_add_test(ofx, test_ofx_lower_case_tags_and_zone);
+    tcase_add_loop_test(ofx, test_ofx_damaged_bodies, 0,
+                        (int)(sizeof(ofx_failures) / sizeof(ofx_failures[0])));
+    tcase_add_test(ofx, test_ofx_rejects_options);
+    suite_add_tcase(s, ofx);
+    return s;
+}
