@@ -700,6 +700,10 @@ static int camt_check_root(struct camt_state *st)
     const char *requested = st->file->format;
     char *exact;
 
+    /* A namespace libxml2 could not allocate is dropped from the node, so
+    ** a file that has one would read as having none. */
+    if (st->xml_no_memory)
+        return SQLITE_NOMEM;
     if (name == NULL || strcmp(name, "Document") != 0)
         return camt_fail_line(st,
                               "root element is <%s>, not a camt "
