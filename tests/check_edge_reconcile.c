@@ -1,0 +1,138 @@
+/*
+** Payer evidence that the reconcile suite leaves out. The cases are an
+** account that the learned aliases give to one customer or to several, a
+** learned name alias, and payer names raised to a match because the
+** customer's name is their prefix or has the same words.
+** The checks read the evidence text of the candidate for invoice 1, whose
+** wording is listed in ext/reconcile_evidence.c.
+*/
+#include <string.h>
+
+#include "harness.h"
+
+/* Three customers and two EUR invoices of Acme, as of 2024-06-30:
+**   1 F-2024-0042 Acme issued 03-01 due 03-31 1000.00
+**   2 F-2024-0043 Acme issued 03-05 due 04-04  500.00 */
+static sqlite3 *edge_open_ledger(void)
+{
+    sqlite3 *db = harness_open_schema();
+
+    harness_exec_file(db, "../sql/reconcile.sql");
+    harness_exec(
+        db, "UPDATE settings SET as_of = '2024-06-30';"
+            "INSERT INTO customers (customer_id, code, name) VALUES"
+            " (1, 'C1', 'Acme Trading Ltd'),"
+            " (2, 'C2', 'Zeta Logistics SA'),"
+            " (3, 'C3', 'Beta GmbH');"
+            "INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+            " due_date, total_cents, currency) VALUES"
+            " (1, 'F-2024-0042', 1, '2024-03-01', '2024-03-31', 100000, 'EUR'),"
+            " (2, 'F-2024-0043', 1, '2024-03-05', '2024-04-04', 50000, 'EUR');");
+    return db;
+}
+
+/* Adds payment 1 of 1000.00 on 2024-03-31 with the given payer. */
+static void edge_add_payment(sqlite3 *db, const char *payer_name,
+                             const char *payer_account)
+{
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO payments (payment_id, received_date, amount_cents,"
+        " currency, payer_name, payer_account, reference) VALUES (1,"
+        " '2024-03-31', 100000, 'EUR', %Q, %Q, 'Pago factura F-2024-0042')",
+        payer_name, payer_account);
+
+    harness_exec(db, sql);
+    sqlite3_free(sql);
+}
+
+/* The payer part of invoice 1's evidence: the text after "amount equal; "
+** up to the next "; ". */
+#define PAYER_EVIDENCE                                                        \
+    "SELECT substr(e, 1, instr(e, '; ') - 1) FROM (SELECT substr(evidence,"  \
+    " instr(evidence, 'amount equal; ') + 14) AS e FROM reconcile_candidates" \
+    " WHERE payment_id = 1 AND invoice_ids = '[1]')"
+
+/* An account learned for customer 1 alone names customer 1. The alias is
+** written with blanks and the payment without, as banks differ in this. */
+START_TEST(test_payer_account_alias_one_customer)
+{
+    sqlite3 *db = edge_open_ledger();
+
+    harness_exec(db, "INSERT INTO payer_aliases (kind, alias, customer_id)"
+                     " VALUES ('account', 'DE89 3704 0044 0532 0130 00', 1)");
+    edge_add_payment(db, NULL, "DE89370400440532013000");
+    expect_sql(db, PAYER_EVIDENCE, "payer account known for customer");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The same account learned for customers 1 and 3 is shared, and the
+** evidence names it so. */
+START_TEST(test_payer_account_alias_shared)
+{
+    sqlite3 *db = edge_open_ledger();
+
+    harness_exec(db, "INSERT INTO payer_aliases (kind, alias, customer_id)"
+                     " VALUES ('account', 'DE89370400440532013000', 1),"
+                     " ('account', 'DE89370400440532013000', 3)");
+    edge_add_payment(db, NULL, "DE89370400440532013000");
+    expect_sql(db, PAYER_EVIDENCE,
+               "payer account known for several customers");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A learned name alias of customer 1 that is unlike its name. */
+START_TEST(test_payer_name_alias)
+{
+    sqlite3 *db = edge_open_ledger();
+
+    harness_exec(db, "INSERT INTO payer_aliases (kind, alias, customer_id)"
+                     " VALUES ('name', 'ROADRUNNER HOLDINGS', 1)");
+    edge_add_payment(db, "Roadrunner Holdings", NULL);
+    expect_sql(db, PAYER_EVIDENCE, "payer name known for customer");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* 'ACME TRADING EXPORT' (19 bytes) against the key 'ACME TRADING' (12):
+** Jaro-Winkler gives jaro (12/19 + 1 + 1) / 3 = 0.8772 and, with a 4-letter
+** prefix, 0.8772 + 0.4 * 0.1228 = 0.9263. The key is a prefix of at least 8
+** bytes of the payer, which raises the similarity to 0.97: a match. */
+START_TEST(test_payer_name_prefix_of_payer)
+{
+    sqlite3 *db = edge_open_ledger();
+
+    edge_add_payment(db, "ACME TRADING EXPORT", NULL);
+    expect_sql(db, PAYER_EVIDENCE, "payer matches customer");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* 'TRADING ACME' has the words of 'ACME TRADING' in another order. Each
+** name's words are all words of the other, which raises the similarity to
+** 0.98, a match, though Jaro-Winkler alone gives 0.6667 (8 of 12 letters
+** match within the window, none transposed, no common prefix). */
+START_TEST(test_payer_name_words_reordered)
+{
+    sqlite3 *db = edge_open_ledger();
+
+    edge_add_payment(db, "Trading Acme", NULL);
+    expect_sql(db, PAYER_EVIDENCE, "payer matches customer");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *edge_reconcile_suite(void)
+{
+    Suite *s = suite_create("edge_reconcile");
+    TCase *payer = tcase_create("payer");
+
+    tcase_add_test(payer, test_payer_account_alias_one_customer);
+    tcase_add_test(payer, test_payer_account_alias_shared);
+    tcase_add_test(payer, test_payer_name_alias);
+    tcase_add_test(payer, test_payer_name_prefix_of_payer);
+    tcase_add_test(payer, test_payer_name_words_reordered);
+    suite_add_tcase(s, payer);
+    return s;
+}
