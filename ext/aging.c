@@ -429,9 +429,9 @@ static int aging_add_invoice(aging_vtab *vtab, struct aging_totals *totals,
     int due_day;
     int rc;
 
-    /* The schema's CHECKs keep both integers; a table without them (a
-    ** copy made with CREATE TABLE AS) could hold 'x' or 20.7, which
-    ** sqlite3_column_int64 would read as 0 or 20 without a word. */
+    /* The schema's CHECKs keep both integers. A copy made with CREATE
+    ** TABLE AS has no CHECKs, so it could contain 'x' or 20.7, which
+    ** sqlite3_column_int64 would read as 0 or 20 without an error. */
     if (sqlite3_column_type(stmt, 4) != SQLITE_INTEGER)
         return aging_set_error(
             vtab,

@@ -393,8 +393,8 @@ struct number_keys {
 
 /*
 ** Copies src[0..n-1] without leading zeros ("0" when all zeros) into out,
-** which holds RECONCILE_KEY_MAX bytes. Returns the length, or 0 (no key)
-** when the digits left are more than out holds: a cut key would match
+** which has room for RECONCILE_KEY_MAX bytes. Returns the length, or 0 (no
+** key) when more digits are left than that, because a cut key would match
 ** numbers that only share a prefix.
 */
 static int cut_zeros(const char *src, int n, char *out)

@@ -10,7 +10,7 @@
 -- '2013-03-02', so the two differ (without one, SQLite 3.40 returns the
 -- text unchanged). date() also takes year 0000 and negative years, which
 -- the extension's functions do not (years 0001 to 9999), so the CHECK
--- refuses anything before '0001'. Booleans are 0 or 1.
+-- rejects anything before '0001'. Booleans are 0 or 1.
 
 PRAGMA foreign_keys = ON;
 
