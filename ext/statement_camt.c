@@ -846,7 +846,7 @@ static int camt_reject_doctype(struct camt_state *st)
     return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
-/* Returns the number of the file's last line that holds any byte. */
+/* Returns the number of the file's last line with anything but blanks. */
 static int camt_last_line(const struct camt_state *st)
 {
     size_t end = st->size;
