@@ -2,7 +2,8 @@
 ** Payer evidence that the reconcile suite leaves out. The cases are an
 ** account that the learned aliases give to one customer or to several, a
 ** learned name alias, and payer names raised to a match because the
-** customer's name is their prefix or has the same words.
+** customer's name is their prefix or has the same words. The fee tolerance
+** is checked at its edge amounts and with each argument out of range.
 ** The checks read the evidence text of the candidate for invoice 1, whose
 ** wording is listed in ext/reconcile_evidence.c.
 */
@@ -123,10 +124,55 @@ START_TEST(test_payer_name_words_reordered)
 }
 END_TEST
 
+/* Fee tolerance at the edges. Nothing open (0 or a credit of -5.00) leaves
+** nothing to tolerate: 0. The text '100000' is an integer, so it gives
+** 1000 + 3% of 100000 = 4000, under the 10% cap of 10000. */
+START_TEST(test_fee_tolerance_edge_amounts)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql(db, "SELECT reconcile_fee_tolerance(0, 'EUR', 1000, 3.0)", "0");
+    expect_sql(db, "SELECT reconcile_fee_tolerance(-500, 'EUR', 1000, 3.0)",
+               "0");
+    expect_sql(db,
+               "SELECT reconcile_fee_tolerance('100000', 'EUR', 1000, 3.0)",
+               "4000");
+    expect_sql(db, "SELECT reconcile_fee_tolerance(NULL, 'EUR', 1000, 3.0)",
+               "NULL");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Each argument out of its range names the argument and the value. */
+START_TEST(test_fee_tolerance_bad_arguments)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql_error(db, "SELECT reconcile_fee_tolerance(1.5, 'EUR', 1000, 3)",
+                     "1st argument must be an integer amount in minor units,"
+                     " got '1.5'");
+    expect_sql_error(db,
+                     "SELECT reconcile_fee_tolerance(100000, 'EURO', 1000, 3)",
+                     "2nd argument must be an ISO 4217 code such as 'EUR',"
+                     " got 'EURO'");
+    expect_sql_error(db, "SELECT reconcile_fee_tolerance(100000, 'EUR', -1, 3)",
+                     "fee_abs_cents must be an integer from 0 to 100000000,"
+                     " got '-1'");
+    expect_sql_error(db,
+                     "SELECT reconcile_fee_tolerance(100000, 'EUR', 1000, 101)",
+                     "fee_pct must be a number from 0 to 100, got '101'");
+    expect_sql_error(db,
+                     "SELECT reconcile_fee_tolerance(100000, 'EUR', 1000, 'x')",
+                     "fee_pct must be a number from 0 to 100, got 'x'");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *edge_reconcile_suite(void)
 {
     Suite *s = suite_create("edge_reconcile");
     TCase *payer = tcase_create("payer");
+    TCase *settings = tcase_create("settings");
 
     tcase_add_test(payer, test_payer_account_alias_one_customer);
     tcase_add_test(payer, test_payer_account_alias_shared);
@@ -134,5 +180,8 @@ Suite *edge_reconcile_suite(void)
     tcase_add_test(payer, test_payer_name_prefix_of_payer);
     tcase_add_test(payer, test_payer_name_words_reordered);
     suite_add_tcase(s, payer);
+    tcase_add_test(settings, test_fee_tolerance_edge_amounts);
+    tcase_add_test(settings, test_fee_tolerance_bad_arguments);
+    suite_add_tcase(s, settings);
     return s;
 }
