@@ -301,11 +301,90 @@ START_TEST(test_ofx_rejects_options)
 }
 END_TEST
 
+/* A camt.053 version 02 statement in EUR: CAMT_OPEN, the entry's elements
+** up to its amount, then CAMT_CLOSE. */
+#define CAMT_NS "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+#define CAMT_OPEN                                                             \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                            \
+    "<Document xmlns=\"" CAMT_NS "\"><BkToCstmrStmt><Stmt><Id>S1</Id>"        \
+    "<Acct><Id><IBAN>NL26VAYB8060476890</IBAN></Id><Ccy>EUR</Ccy></Acct>"     \
+    "<Ntry>"
+#define CAMT_CLOSE "</Ntry></Stmt></BkToCstmrStmt></Document>\n"
+#define CAMT_DATES                                                            \
+    "<Sts>BOOK</Sts><BookgDt><Dt>2013-06-01</Dt></BookgDt>"                   \
+    "<ValDt><Dt>2013-06-01</Dt></ValDt>"
+
+/* Damaged camt documents, the format requested and the error. */
+static const struct {
+    const char *text;
+    const char *format;
+    const char *error;
+} camt_failures[] = {
+    /* Version 09 is past the 02 to 08 that are read. */
+    {"<?xml version=\"1.0\"?>\n<Document xmlns=\""
+     "urn:iso:std:iso:20022:tech:xsd:camt.053.001.09\"/>\n",
+     "camt", "is not camt.053 or camt.054 version 02 to 08"},
+    /* The root must be Document. */
+    {"<?xml version=\"1.0\"?>\n<Foo xmlns=\"" CAMT_NS "\"/>\n", "camt",
+     "root element is <Foo>, not a camt <Document>"},
+    /* A camt.053 file asked for as camt.054. */
+    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+     CAMT_DATES CAMT_CLOSE,
+     "camt.054", "the file is camt.053, not the camt.054 requested"},
+    /* A camt.053 Document holds BkToCstmrStmt. */
+    {"<?xml version=\"1.0\"?>\n<Document xmlns=\"" CAMT_NS "\">"
+     "<BkToCstmrDbtCdtNtfctn/></Document>\n",
+     "camt",
+     "element <BkToCstmrDbtCdtNtfctn> is not the expected <BkToCstmrStmt>"},
+    /* CdtDbtInd gives the direction, so the amount has no sign. */
+    {CAMT_OPEN "<Amt Ccy=\"EUR\">-1.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
+     CAMT_DATES CAMT_CLOSE,
+     "camt", "amount '-1.00' has a sign"},
+    /* EUR has 2 decimals. */
+    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.005</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+     CAMT_DATES CAMT_CLOSE,
+     "camt", "amount '1.005' has more decimals than EUR allows"},
+    /* Only CRDT and DBIT are directions. */
+    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>XX</CdtDbtInd>"
+     CAMT_DATES CAMT_CLOSE,
+     "camt", "CdtDbtInd 'XX' is neither CRDT nor DBIT"},
+    /* An Amt with no currency attribute. */
+    {CAMT_OPEN "<Amt>1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>" CAMT_DATES
+     CAMT_CLOSE,
+     "camt", "missing Ccy attribute"},
+    /* Currency codes are capitals. */
+    {CAMT_OPEN "<Amt Ccy=\"eur\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+     CAMT_DATES CAMT_CLOSE,
+     "camt", "Ccy 'eur' is not an ISO 4217 currency code"},
+    /* A booking date element with no date inside. */
+    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+     "<Sts>BOOK</Sts><BookgDt></BookgDt>" CAMT_CLOSE,
+     "camt", "has neither Dt nor DtTm"},
+    /* 2013 is not a leap year. */
+    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+     "<Sts>BOOK</Sts><BookgDt><Dt>2013-02-29</Dt></BookgDt>" CAMT_CLOSE,
+     "camt", "date '2013-02-29' does not exist"},
+};
+
+START_TEST(test_camt_damaged_documents)
+{
+    struct edge_file f;
+    char sql[128];
+
+    edge_write(&f, camt_failures[_i].text);
+    snprintf(sql, sizeof(sql), "SELECT * FROM bank_statement('%%q', '%s')",
+             camt_failures[_i].format);
+    edge_expect_error(&f, sql, camt_failures[_i].error);
+    edge_remove(&f);
+}
+END_TEST
+
 Suite *edge_statement_suite(void)
 {
     Suite *s = suite_create("edge_statement");
     TCase *mt940 = tcase_create("mt940");
     TCase *ofx = tcase_create("ofx");
+    TCase *camt = tcase_create("camt");
 
     tcase_add_test(mt940, test_mt940_closing_in_other_currency);
     tcase_add_test(mt940, test_mt940_balance_without_currency);
@@ -320,5 +399,8 @@ Suite *edge_statement_suite(void)
                         (int)(sizeof(ofx_failures) / sizeof(ofx_failures[0])));
     tcase_add_test(ofx, test_ofx_rejects_options);
     suite_add_tcase(s, ofx);
+    tcase_add_loop_test(camt, test_camt_damaged_documents, 0,
+                        (int)(sizeof(camt_failures) / sizeof(camt_failures[0])));
+    suite_add_tcase(s, camt);
     return s;
 }
