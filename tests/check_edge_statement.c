@@ -331,7 +331,7 @@ static const struct {
     {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
      CAMT_DATES CAMT_CLOSE,
      "camt.054", "the file is camt.053, not the camt.054 requested"},
-    /* A camt.053 Document holds BkToCstmrStmt. */
+    /* A camt.053 Document contains BkToCstmrStmt. */
     {"<?xml version=\"1.0\"?>\n<Document xmlns=\"" CAMT_NS "\">"
      "<BkToCstmrDbtCdtNtfctn/></Document>\n",
      "camt",
@@ -379,12 +379,80 @@ START_TEST(test_camt_damaged_documents)
 }
 END_TEST
 
+/* Bad CSV options and the error each gives; the file has the header
+** date,amount,memo and one row. */
+static const struct {
+    const char *options;
+    const char *error;
+} csv_option_failures[] = {
+    /* quote takes double, single or none. */
+    {"date=date,amount=amount,currency=EUR,quote=back",
+     "invalid csv option 'quote=back'"},
+    /* A tab cannot group digits. */
+    {"date=date,amount=amount,currency=EUR,thousands=tab",
+     "invalid csv option 'thousands=tab'"},
+    /* skip takes digits only. */
+    {"date=date,amount=amount,currency=EUR,skip=1x",
+     "invalid csv option 'skip=1x'"},
+    /* header takes yes or no. */
+    {"date=date,amount=amount,currency=EUR,header=maybe",
+     "invalid csv option 'header=maybe'"},
+    /* encoding takes utf-8 or latin1. */
+    {"date=date,amount=amount,currency=EUR,encoding=utf-16",
+     "invalid csv option 'encoding=utf-16'"},
+    /* A column option needs a column. */
+    {"date=date,amount=amount,currency=EUR,memo=",
+     "invalid csv option 'memo='"},
+    /* 1.000 could be one thousand or one. */
+    {"date=date,amount=amount,currency=EUR,decimal=point,thousands=point",
+     "csv decimal and thousands separators are the same"},
+    {"date=date,amount=amount,debit=2,currency=EUR",
+     "csv takes amount= or debit=/credit=, not both"},
+    {"date=date,currency=EUR",
+     "csv needs amount=<column>, or debit= and credit= columns"},
+    {"amount=amount,currency=EUR", "csv needs the option date=<column>"},
+    {"date=date,amount=amount",
+     "csv needs currency=<ISO 4217 code> or a currency column"},
+};
+
+START_TEST(test_csv_bad_options)
+{
+    struct edge_file f;
+    char *sql;
+
+    edge_write(&f, "date,amount,memo\n2013-06-01,1.50,x\n");
+    sql = sqlite3_mprintf("SELECT * FROM bank_statement('%%q', 'csv', %Q)",
+                          csv_option_failures[_i].options);
+    ck_assert_ptr_nonnull(sql);
+    edge_expect_error(&f, sql, csv_option_failures[_i].error);
+    sqlite3_free(sql);
+    edge_remove(&f);
+}
+END_TEST
+
+/* With decimal=comma and thousands=point, 1.234,50 is 1234.50 = 123450
+** cents; semicolons separate the columns. */
+START_TEST(test_csv_comma_decimal)
+{
+    struct edge_file f;
+
+    edge_write(&f, "date;amount\n2013-06-01;1.234,50\n");
+    edge_expect(&f,
+                "SELECT amount_cents FROM bank_statement('%q', 'csv',"
+                " 'date=date,amount=amount,currency=EUR,delimiter=semicolon,"
+                "decimal=comma,thousands=point')",
+                "123450");
+    edge_remove(&f);
+}
+END_TEST
+
 Suite *edge_statement_suite(void)
 {
     Suite *s = suite_create("edge_statement");
     TCase *mt940 = tcase_create("mt940");
     TCase *ofx = tcase_create("ofx");
     TCase *camt = tcase_create("camt");
+    TCase *csv = tcase_create("csv");
 
     tcase_add_test(mt940, test_mt940_closing_in_other_currency);
     tcase_add_test(mt940, test_mt940_balance_without_currency);
@@ -402,5 +470,10 @@ Suite *edge_statement_suite(void)
     tcase_add_loop_test(camt, test_camt_damaged_documents, 0,
                         (int)(sizeof(camt_failures) / sizeof(camt_failures[0])));
     suite_add_tcase(s, camt);
+    tcase_add_loop_test(csv, test_csv_bad_options, 0,
+                        (int)(sizeof(csv_option_failures) /
+                              sizeof(csv_option_failures[0])));
+    tcase_add_test(csv, test_csv_comma_decimal);
+    suite_add_tcase(s, csv);
     return s;
 }
