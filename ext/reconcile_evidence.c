@@ -250,10 +250,12 @@ static void append_payer(sqlite3_str *out, const struct reconcile_row *row)
         if (row->name_similarity >= 0.97f)
             sqlite3_str_appendall(out, "; payer matches customer");
         else
-            /* Cut, not rounded: 0.967 shows as 0.96, below the 0.97 step. */
-            sqlite3_str_appendf(out, "; payer name like customer (%.2f)",
-                                floor((double)row->name_similarity * 100.0) /
-                                    100.0);
+            /* Cut, not rounded: 0.967 shows as 0.96, below the 0.97 step.
+            ** The float 0.9f is 0.89999998, so a hair is added first, or
+            ** the 0.90 floor itself would show as 0.89. */
+            sqlite3_str_appendf(
+                out, "; payer name like customer (%.2f)",
+                floor((double)row->name_similarity * 100.0 + 1e-4) / 100.0);
         break;
     case RECONCILE_CUSTOMER_OTHER:
         sqlite3_str_appendall(out, "; payer looks like another customer");

@@ -337,6 +337,27 @@ START_TEST(test_reconcile_ref_key_collision)
 END_TEST
 
 /*
+** Payer 'ACME' against customer 'Acme Trading Ltd': every word of the
+** payer is a word of the name, so the similarity is raised to the 0.90
+** floor. It is stored as the float 0.9f (0.89999998), which the
+** evidence cut to two decimals used to show as 0.89, below the step
+** that was applied.
+*/
+START_TEST(test_reconcile_payer_floor_shown)
+{
+    sqlite3 *db = open_ledger();
+
+    add_payment(db, 1, "2024-03-31", 100000, "ACME",
+                "Pago factura F-2024-0042");
+    expect_sql(db,
+               "SELECT instr(evidence, 'payer name like customer (0.90)') > 0"
+               " FROM reconcile_candidates WHERE payment_id = 1 AND rank = 1",
+               "1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** An invoice number with a digit run longer than the 40-byte key used to
 ** overflow a stack buffer while the book was built, so any read of the
 ** table crashed. Now a digit key too long to keep is left out. Invoice 7
@@ -1603,6 +1624,7 @@ Suite *reconcile_suite(void)
     tcase_add_test(evidence, test_reconcile_fee_tolerance_by_currency);
     tcase_add_test(evidence, test_reconcile_ref_key_collision);
     tcase_add_test(evidence, test_reconcile_long_digit_run);
+    tcase_add_test(evidence, test_reconcile_payer_floor_shown);
     tcase_add_test(evidence, test_reconcile_partial_and_over);
     tcase_add_test(evidence, test_reconcile_subset_sum);
     tcase_add_test(evidence, test_reconcile_subset_oldest_first);
