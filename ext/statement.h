@@ -172,13 +172,6 @@ int statement_entry_set_currency(struct statement_file *file,
 ** of memory. */
 char *statement_strdup(const char *text, int n);
 
-/* Returns 1 when an option before item in options (a comma-separated
-** list of name=value, blanks around each item ignored) has the same name
-** as item's first key_len bytes: a repeated option is an error, since
-** only one of its values could be used. */
-int statement_option_repeated(const char *options, const char *item,
-                              int key_len);
-
 /*
 ** Reads the file at path and parses it into file, which must be zeroed,
 ** with the reader of format (a name bank_statement accepts, any case; NULL

@@ -907,6 +907,7 @@ static int camt_run(struct camt_state *st)
 static int camt_parse_options(struct camt_state *st, const char *options)
 {
     const char *p = options;
+    int batch_given = 0;
 
     while (p != NULL && *p != '\0') {
         const char *end = strchr(p, ',');
@@ -917,18 +918,17 @@ static int camt_parse_options(struct camt_state *st, const char *options)
         }
         while (n > 0 && camt_is_space(p[n - 1]))
             n--;
-        if (n >= 5 && memcmp(p, "batch", 5) == 0 &&
-            statement_option_repeated(options, p, 5)) {
-            *st->err_out = sqlite3_mprintf("bank_statement: camt option "
-                                           "'batch' is given twice; keep one "
-                                           "value");
-            return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
-        }
-        if (n == 11 && memcmp(p, "batch=split", 11) == 0)
-            st->split_batches = 1;
-        else if (n == 11 && memcmp(p, "batch=entry", 11) == 0)
-            st->split_batches = 0;
-        else if (n > 0) {
+        if (n == 11 && (memcmp(p, "batch=split", 11) == 0 ||
+                        memcmp(p, "batch=entry", 11) == 0)) {
+            if (batch_given) {
+                *st->err_out = sqlite3_mprintf(
+                    "bank_statement: camt option 'batch' is given twice; "
+                    "keep one value");
+                return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+            }
+            batch_given = 1;
+            st->split_batches = p[6] == 's'; /* batch=split */
+        } else if (n > 0) {
             char excerpt[TEXT_EXCERPT_SIZE];
             text_excerpt((const unsigned char *)p, n, excerpt);
             *st->err_out =

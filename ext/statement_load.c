@@ -51,29 +51,6 @@ char *statement_strdup(const char *text, int n)
     return copy;
 }
 
-int statement_option_repeated(const char *options, const char *item,
-                              int key_len)
-{
-    const char *p = options;
-
-    while (p != NULL && p < item) {
-        const char *end = strchr(p, ',');
-        int n;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        n = end ? (int)(end - p) : (int)strlen(p);
-        if (p < item && n >= key_len && memcmp(p, item, (size_t)key_len) == 0) {
-            const char *after = p + key_len;
-            while (after < p + n && (*after == ' ' || *after == '\t'))
-                after++;
-            if (after == p + n || *after == '=')
-                return 1;
-        }
-        p = end ? end + 1 : NULL;
-    }
-    return 0;
-}
-
 /* Makes room for one more element of size bytes after count in array
 ** (*cap allocated). Returns the array, moved when it had to grow, or NULL
 ** when out of memory or when the capacity would pass INT_MAX / 2; array is

@@ -1020,6 +1020,7 @@ static int mt940_to_utf8(const char *data, size_t size, char **out,
 static int mt940_parse_options(struct mt940_state *st, const char *options)
 {
     const char *p = options;
+    int currency_given = 0;
 
     while (p != NULL && *p != '\0') {
         const char *end = strchr(p, ',');
@@ -1030,15 +1031,15 @@ static int mt940_parse_options(struct mt940_state *st, const char *options)
         }
         while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
             n--;
-        if (n >= 8 && memcmp(p, "currency", 8) == 0 &&
-            statement_option_repeated(options, p, 8)) {
-            *st->err_out = sqlite3_mprintf("bank_statement: mt940 option "
-                                           "'currency' is given twice; keep "
-                                           "one value");
-            return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
-        }
         if (n == 12 && memcmp(p, "currency=", 9) == 0 &&
             mt940_is_currency(p + 9)) {
+            if (currency_given) {
+                *st->err_out = sqlite3_mprintf(
+                    "bank_statement: mt940 option 'currency' is given "
+                    "twice; keep one value");
+                return *st->err_out ? SQLITE_ERROR : SQLITE_NOMEM;
+            }
+            currency_given = 1;
             memcpy(st->default_currency, p + 9, 3);
             st->default_currency[3] = '\0';
         } else if (n > 0) {
