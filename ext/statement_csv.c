@@ -118,7 +118,8 @@ struct csv_options {
                                          from the options text, or NULL */
     int name_lens[CSV_N_COLUMNS];     /* bytes of names[i] */
     int index[CSV_N_COLUMNS];         /* 0-based cell index, -1 unmapped */
-    const char *given[CSV_N_COLUMNS + 9]; /* options given so far, by name */
+    const char *given[CSV_N_COLUMNS + 9]; /* names given so far: the
+                                          columns, the code, 8 settings */
     int given_count;
 };
 
@@ -220,15 +221,46 @@ static void csv_map_column(struct csv_options *opt, int column,
     }
 }
 
-static int csv_is_capital(char c)
+/* Returns 1 when value[0..n-1] is three capitals, the shape of a
+** currency code: then currency= gives the code, else a column. */
+static int csv_is_code(const char *value, int n)
 {
-    return c >= 'A' && c <= 'Z';
+    int i;
+
+    if (n != 3)
+        return 0;
+    for (i = 0; i < 3; i++)
+        if (value[i] < 'A' || value[i] > 'Z')
+            return 0;
+    return 1;
+}
+
+/* Returns the name under which an option counts as given (a static
+** string), or NULL for a key that is no option. The currency code and the
+** currency column are different options. */
+static const char *csv_option_name(const char *key, int key_len,
+                                   const char *value, int n)
+{
+    static const char *const settings[] = {"delimiter", "quote",      "decimal",
+                                           "thousands", "date_order", "header",
+                                           "encoding",  "skip"};
+    int i;
+
+    if (csv_is(key, key_len, "currency") && csv_is_code(value, n))
+        return "currency code";
+    for (i = 0; i < CSV_N_COLUMNS; i++)
+        if (csv_is(key, key_len, csv_column_names[i]))
+            return csv_column_names[i];
+    for (i = 0; i < (int)(sizeof(settings) / sizeof(settings[0])); i++)
+        if (csv_is(key, key_len, settings[i]))
+            return settings[i];
+    return NULL;
 }
 
 /*
-** Records that the option name (a static string) was given. Returns 0 when
-** it was given before: only one of two values could be used, and keeping
-** the last one silently read 'currency=EUR,currency=USD' as USD.
+** Records that the option name (from csv_option_name) was given. Returns
+** 0 when it was given before: only one of two values could be used, and
+** keeping the last one silently read 'currency=EUR,currency=USD' as USD.
 */
 static int csv_first_time(struct csv_options *opt, const char *name)
 {
@@ -242,39 +274,13 @@ static int csv_first_time(struct csv_options *opt, const char *name)
     return 1;
 }
 
-/* Reads one key=value option; returns 0 when it is invalid, -1 when it
-** repeats an option given before. The currency code and the currency
-** column are different options. */
+/* Reads one key=value option; returns 0 when it is invalid. */
 static int csv_option(struct csv_options *opt, const char *key, int key_len,
                       const char *value, int n)
 {
-    static const char *const settings[] = {
-        "currency code", "delimiter", "quote", "decimal", "thousands",
-        "date_order", "header", "encoding", "skip"};
     int i;
 
-    for (i = 0; i < CSV_N_COLUMNS; i++)
-        if (csv_is(key, key_len, csv_column_names[i]))
-            break;
-    if (i < CSV_N_COLUMNS &&
-        !(i == CSV_CURRENCY && n == 3 && csv_is_capital(value[0]) &&
-          csv_is_capital(value[1]) && csv_is_capital(value[2]))) {
-        if (!csv_first_time(opt, csv_column_names[i]))
-            return -1;
-    } else {
-        const char *name = key;
-        int k;
-        for (k = 0; k < (int)(sizeof(settings) / sizeof(settings[0])); k++)
-            if (k == 0 ? csv_is(key, key_len, "currency")
-                       : csv_is(key, key_len, settings[k]))
-                name = settings[k];
-        if (name != key && !csv_first_time(opt, name))
-            return -1;
-    }
-
-    if (csv_is(key, key_len, "currency") && n == 3 && value[0] >= 'A' &&
-        value[0] <= 'Z' && value[1] >= 'A' && value[1] <= 'Z' &&
-        value[2] >= 'A' && value[2] <= 'Z') {
+    if (csv_is(key, key_len, "currency") && csv_is_code(value, n)) {
         memcpy(opt->currency, value, 3);
         opt->currency[3] = '\0';
         return currency_minor_digits(opt->currency) >= 0;
@@ -354,9 +360,9 @@ static int csv_parse_options(struct csv_state *st, const char *options)
             int key_len = eq ? (int)(eq - item) : n;
             int value_len = eq ? n - key_len - 1 : 0;
             const char *value = eq ? csv_trim(eq + 1, &value_len) : item;
-            int valid = eq ? csv_option(opt, item, key_len, value, value_len)
-                           : 0;
-            if (valid < 0) {
+            const char *name =
+                eq ? csv_option_name(item, key_len, value, value_len) : NULL;
+            if (name != NULL && !csv_first_time(opt, name)) {
                 char excerpt[TEXT_EXCERPT_SIZE];
                 text_excerpt((const unsigned char *)item, key_len, excerpt);
                 return csv_fail(st,
@@ -364,7 +370,8 @@ static int csv_parse_options(struct csv_state *st, const char *options)
                                 "value",
                                 excerpt);
             }
-            if (!valid) {
+            if (eq == NULL ||
+                !csv_option(opt, item, key_len, value, value_len)) {
                 char excerpt[TEXT_EXCERPT_SIZE];
                 text_excerpt((const unsigned char *)item, n, excerpt);
                 return csv_fail(st,
