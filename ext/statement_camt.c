@@ -139,9 +139,9 @@ static void camt_on_generic_error(void *user, const char *format, ...)
         st->xml_no_memory = 1;
     if (st->xml_message[0] != '\0')
         return;
-    camt_keep_message(
-        st, text,
-        st->reader ? xmlTextReaderGetParserLineNumber(st->reader) : 0);
+    camt_keep_message(st, text,
+                      st->reader ? xmlTextReaderGetParserLineNumber(st->reader)
+                                 : 0);
 }
 
 /* ---------------------------------------------------------------------
