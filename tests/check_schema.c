@@ -173,8 +173,8 @@ END_TEST
 /*
 ** Payment 1 was received 2013-02-10: an allocation dated 2013-02-09
 ** would pay INV-1 before the money arrived and change aging reported for
-** that day, so it is refused; the receipt day itself is accepted. Credit
-** note CN-1 is issued 2013-02-05: 2013-02-04 is refused, 2013-02-05 taken.
+** that day, so it is rejected. The receipt day itself is accepted. Credit
+** note CN-1 is issued 2013-02-05: 2013-02-04 is rejected, 2013-02-05 accepted.
 */
 START_TEST(test_allocation_rejects_back_dating)
 {
@@ -281,7 +281,7 @@ START_TEST(test_dates_that_do_not_exist_rejected)
                          " currency) VALUES ('2013-1-5', 1, 'USD')",
                      "CHECK constraint failed");
     /* SQLite's date() takes year 0000 and negative years, which the
-    ** extension's functions refuse (years 0001 to 9999), so a row dated
+    ** extension's functions reject (years 0001 to 9999), so a row dated
     ** there made ar_aging fail for every customer. */
     expect_sql_error(db, "INSERT INTO invoices (number, customer_id,"
                          " issue_date, due_date, total_cents, currency)"
@@ -303,7 +303,7 @@ START_TEST(test_dates_that_do_not_exist_rejected)
 END_TEST
 
 /*
-** A new ledger has no invoice, so no currency; the dashboard used to
+** A new ledger has no invoice, so no currency. The dashboard used to
 ** return no row at all, which a BI tile shows as an error. It now
 ** returns one row of zeros, with no currency and no DSO (nothing was
 ** invoiced to divide by).
