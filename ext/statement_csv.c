@@ -577,6 +577,17 @@ static int csv_check_text(struct csv_state *st, const char *data, size_t size,
 ** Cells into entry fields.
 */
 
+/* Returns the trimmed text of cell k of the current row and its length
+** in *n. st->cells stays NULL until some row has a non-empty cell, so an
+** empty cell must not be addressed through it. */
+static const char *csv_row_cell(const struct csv_state *st, int k, int *n)
+{
+    *n = st->row[k].len;
+    if (*n == 0)
+        return "";
+    return csv_trim(st->cells + st->row[k].start, n);
+}
+
 /* Returns the text of the cell of column (NULL when unmapped) and its
 ** length in *n. */
 static const char *csv_cell(struct csv_state *st, int column, int *n)
@@ -587,8 +598,7 @@ static const char *csv_cell(struct csv_state *st, int column, int *n)
         *n = 0;
         return NULL;
     }
-    *n = st->row[index].len;
-    return csv_trim(st->cells + st->row[index].start, n);
+    return csv_row_cell(st, index, n);
 }
 
 /* Sets the error for a bad cell: line, column number and name, value. */
@@ -935,8 +945,8 @@ static int csv_resolve_columns(struct csv_state *st)
     for (i = 0; i < CSV_N_COLUMNS; i++) {
         if (opt->names[i] != NULL) {
             for (k = 0; k < st->n_cells && opt->index[i] < 0; k++) {
-                int n = st->row[k].len;
-                const char *name = csv_trim(st->cells + st->row[k].start, &n);
+                int n;
+                const char *name = csv_row_cell(st, k, &n);
                 if (n == opt->name_lens[i] &&
                     sqlite3_strnicmp(name, opt->names[i], n) == 0)
                     opt->index[i] = k;

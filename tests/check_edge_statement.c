@@ -446,6 +446,22 @@ START_TEST(test_csv_comma_decimal)
 }
 END_TEST
 
+/* A header row of one empty quoted cell: the reader has stored no cell
+** text yet, and looking up the named columns must still end in a plain
+** error (libFuzzer found this as a null-pointer offset under UBSan). */
+START_TEST(test_csv_empty_header_cell)
+{
+    struct edge_file f;
+
+    edge_write(&f, "\"\"\n2013-06-01,1.50\n");
+    edge_expect_error(&f,
+                      "SELECT * FROM bank_statement('%q', 'csv',"
+                      " 'date=date,amount=amount,currency=EUR')",
+                      "line 1: no column named 'date' for date");
+    edge_remove(&f);
+}
+END_TEST
+
 Suite *edge_statement_suite(void)
 {
     Suite *s = suite_create("edge_statement");
@@ -474,6 +490,7 @@ Suite *edge_statement_suite(void)
                         (int)(sizeof(csv_option_failures) /
                               sizeof(csv_option_failures[0])));
     tcase_add_test(csv, test_csv_comma_decimal);
+    tcase_add_test(csv, test_csv_empty_header_cell);
     suite_add_tcase(s, csv);
     return s;
 }

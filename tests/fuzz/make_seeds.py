@@ -239,7 +239,12 @@ SEEDS = {
     ],
     "reader_ofx": [OFX_SGML.encode(), OFX_XML.encode(), b"OFXHEADER:100\n"],
     "reader_mt940": [MT940.encode(), MT940.split("{4:\n")[1].encode()],
-    "reader_csv": [CSV.encode()],
+    # The second seed is a header of one empty quoted cell, which once
+    # made the named-column lookup offset a null pointer.
+    "reader_csv": [
+        CSV.encode(),
+        plain("date=date,amount=amount,currency=EUR", '""\n2013-06-01,1\n'),
+    ],
 }
 
 
