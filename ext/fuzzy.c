@@ -24,9 +24,9 @@
 **   then has at most 64 code points, it runs the bit-parallel algorithm of
 **   Myers (1999) in Hyyro's formulation: one pass over the longer string,
 **   a few word operations per character. Longer strings use the textbook
-**   dynamic programme with one row. damerau_levenshtein fills
-**   the Lowrance-Wagner table, which remembers for each character the last
-**   row it was seen in. jaro_winkler finds the matches with one bit mask
+**   dynamic programme with one row. damerau_levenshtein runs the
+**   Lowrance-Wagner recurrence in three rows, keeping per column the cell a
+**   swap with the last matching row needs (see linear_damerau). jaro_winkler finds the matches with one bit mask
 **   per character when a string has at most 64 code points. Text made of
 **   bytes below 0x80 is read without decoding.
 **
@@ -39,13 +39,10 @@
 **   - Code points are compared as they are: no case folding, and 'é' as one
 **     code point differs from 'e' followed by U+0301. Use ref_normalize
 **     first for references.
-**   - damerau_levenshtein needs (n + 2) * (m + 2) table cells after the
-**     common prefix and suffix are cut. Up to 4096 cells (about 62 by 62
-**     characters) live on the stack; larger tables, at most 2 MB, are
-**     allocated for the call.
-**   - Nothing else is allocated, so the decoded arguments live on the
-**     stack: a call uses up to about 23 KB of it (damerau_levenshtein;
-**     measured with gcc 12 -fstack-usage on x86-64).
+**   - Memory is linear in the string length and nothing is allocated: the
+**     decoded arguments and work rows live on the stack, up to about 19 KB
+**     of it (damerau_levenshtein; measured with gcc 12 -fstack-usage on
+**     x86-64). Time is O(n * m) after the common prefix and suffix are cut.
 */
 #include <string.h>
 
@@ -321,110 +318,67 @@ int fuzzy_osa(const uint32_t *a, int n, const uint32_t *b, int m)
 }
 
 /*
-** Gives each character the index of its slot in the last-row table of
-** lowrance_wagner: the code point itself below 128, else 128 + the
-** position of its first occurrence in a. Characters of b that are not in
-** a share the slot 128 + n, which stays 0 ("not seen").
+** Unrestricted Damerau-Levenshtein distance in linear memory. Lowrance and
+** Wagner's table lets b[j] swap with its last occurrence a[k] in an
+** earlier row, at cost D[k-1][l-1] + (i-k-1) + 1 + (j-l-1), where l is
+** the last column before j with b[l] == a[i]. A block of (i-k+1) by
+** (j-l+1) characters costs at most max(i-k, j-l) + 1 without any swap, so
+** the swap can only win when i - k == 1 or j - l == 1. The first case
+** reads row i - 2; the second reads D[k-1][j-2], which each column keeps
+** from the row where b[j] last matched. So three rows and two per-column
+** arrays replace the full table, with no table of characters.
 */
-static void assign_slots(const uint32_t *a, int n, const uint32_t *b, int m,
-                         unsigned short *slots_a, unsigned short *slots_b)
+static int linear_damerau(const uint32_t *a, int n, const uint32_t *b, int m)
 {
-    int i;
-    int j;
-    int k;
-
-    for (i = 0; i < n; i++) {
-        if (a[i] < 128) {
-            slots_a[i] = (unsigned short)a[i];
-            continue;
-        }
-        for (k = 0; a[k] != a[i]; k++)
-            ;
-        slots_a[i] = (unsigned short)(128 + k);
-    }
-    for (j = 0; j < m; j++) {
-        if (b[j] < 128) {
-            slots_b[j] = (unsigned short)b[j];
-            continue;
-        }
-        for (k = 0; k < n && a[k] != b[j]; k++)
-            ;
-        slots_b[j] = (unsigned short)(128 + k);
-    }
-}
-
-/*
-** Fills the Lowrance-Wagner table, (n + 2) rows of m + 2 cells: cell
-** (i + 1, j + 1) is the distance between a[0..i-1] and b[0..j-1], row and
-** column 0 hold a bound larger than any distance. A swap of b[j-1] with
-** an earlier a[k-1] costs the cell before both, plus the characters
-** deleted and inserted between them, plus one.
-*/
-static int lowrance_wagner(const uint32_t *a, int n, const uint32_t *b, int m,
-                           const unsigned short *slots_a,
-                           const unsigned short *slots_b, unsigned short *table)
-{
-    unsigned short last_row[128 + FUZZY_MAX_CODE_POINTS + 1];
-    const int width = m + 2;
-    const unsigned short bound = (unsigned short)(n + m);
+    unsigned short rows[3][FUZZY_MAX_CODE_POINTS + 1];
+    /* match_row[j]: last row k < i with a[k] == b[j], 0 for none. */
+    unsigned short match_row[FUZZY_MAX_CODE_POINTS + 1];
+    /* corner[j]: D[match_row[j] - 1][j - 2], the cell before that swap. */
+    unsigned short corner[FUZZY_MAX_CODE_POINTS + 1];
     int i;
     int j;
 
-    memset(last_row, 0, (size_t)(128 + n + 1) * sizeof(*last_row));
-    for (j = 0; j <= m; j++) {
-        table[j + 1] = bound;
-        table[width + j + 1] = (unsigned short)j;
-    }
-    for (i = 0; i <= n; i++) {
-        table[(i + 1) * width] = bound;
-        table[(i + 1) * width + 1] = (unsigned short)i;
-    }
-    table[0] = bound;
+    memset(match_row, 0, (size_t)(m + 1) * sizeof(*match_row));
+    for (j = 0; j <= m; j++)
+        rows[2][j] = (unsigned short)j;
     for (i = 1; i <= n; i++) {
-        const unsigned short *above = table + i * width;
-        unsigned short *row = table + (i + 1) * width;
-        int last_match_column = 0;
+        const unsigned short *before = rows[i % 3];      /* row i - 2 */
+        const unsigned short *above = rows[(i + 1) % 3]; /* row i - 1 */
+        unsigned short *row = rows[(i + 2) % 3];         /* row i */
+        int l = 0; /* last column before j with b[l] == a[i] */
 
+        row[0] = (unsigned short)i;
         for (j = 1; j <= m; j++) {
-            int k = last_row[slots_b[j - 1]];
-            int l = last_match_column;
             int cost = a[i - 1] != b[j - 1];
-            int best = min3(above[j] + cost, above[j + 1] + 1, row[j] + 1);
-            int swap = table[k * width + l] + (i - k - 1) + 1 + (j - l - 1);
+            int k = match_row[j];
+            int best = min3(above[j - 1] + cost, above[j] + 1, row[j - 1] + 1);
 
-            if (cost == 0)
-                last_match_column = j;
-            row[j + 1] = (unsigned short)(swap < best ? swap : best);
+            if (k > 0 && l > 0) {
+                /* Swap a[k]..a[i] with b[l]..b[j]: one gap must be 0. */
+                if (l == j - 1 && corner[j] + (i - k) < best)
+                    best = corner[j] + (i - k);
+                if (k == i - 1 && before[l - 1] + (j - l) < best)
+                    best = before[l - 1] + (j - l);
+            }
+            row[j] = (unsigned short)best;
+            if (cost == 0) {
+                l = j;
+                match_row[j] = (unsigned short)i;
+                if (j >= 2)
+                    corner[j] = above[j - 2];
+            }
         }
-        last_row[slots_a[i - 1]] = (unsigned short)i;
     }
-    return table[(n + 1) * width + m + 1];
+    return rows[(n + 2) % 3][m];
 }
 
 int fuzzy_damerau_levenshtein(const uint32_t *a, int n, const uint32_t *b,
                               int m)
 {
-    unsigned short stack_table[FUZZY_DAMERAU_STACK_CELLS];
-    unsigned short slots_a[FUZZY_MAX_CODE_POINTS];
-    unsigned short slots_b[FUZZY_MAX_CODE_POINTS];
-    unsigned short *table = stack_table;
-    sqlite3_int64 cells;
-    int distance;
-
     cut_common_ends(&a, &n, &b, &m);
     if (n == 0 || m == 0)
         return n + m;
-    cells = (sqlite3_int64)(n + 2) * (m + 2);
-    if (cells > FUZZY_DAMERAU_STACK_CELLS) {
-        table = sqlite3_malloc64((sqlite3_uint64)cells * sizeof(*table));
-        if (table == NULL)
-            return -1;
-    }
-    assign_slots(a, n, b, m, slots_a, slots_b);
-    distance = lowrance_wagner(a, n, b, m, slots_a, slots_b, table);
-    if (table != stack_table)
-        sqlite3_free(table);
-    return distance;
+    return linear_damerau(a, n, b, m);
 }
 
 /* Jaro's match window: positions at most this far apart may match. */
@@ -637,10 +591,7 @@ static void damerau_levenshtein_func(sqlite3_context *ctx, int argc,
     if (!read_args(ctx, "damerau_levenshtein", argv, &args))
         return;
     distance = fuzzy_damerau_levenshtein(args.a, args.n, args.b, args.m);
-    if (distance < 0)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_int(ctx, distance);
+    sqlite3_result_int(ctx, distance);
 }
 
 /* jaro_winkler(a, b): the Jaro-Winkler similarity, 0.0 to 1.0. */

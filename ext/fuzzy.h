@@ -8,8 +8,7 @@
 /*
 ** Edit distances and Jaro similarity over arrays of Unicode code points.
 ** Every function here takes the strings as (pointer, length) pairs, is
-** symmetric in its two strings and allocates nothing, except
-** fuzzy_damerau_levenshtein on long strings.
+** symmetric in its two strings and allocates nothing.
 */
 
 /* Maximum code points per argument of the SQL distance functions. */
@@ -60,16 +59,12 @@ int fuzzy_osa(const uint32_t *a, int n, const uint32_t *b, int m);
 /*
 ** Unrestricted Damerau-Levenshtein distance (Lowrance and Wagner 1975):
 ** the fewest insertions, deletions, substitutions and swaps of adjacent
-** characters turning a into b ('CA' to 'ABC' is 2). Needs a table of
-** (n + 2) * (m + 2) cells after the common prefix and suffix are cut: on
-** the stack up to FUZZY_DAMERAU_STACK_CELLS, else from sqlite3_malloc64.
-** Returns -1 only when that allocation fails.
+** characters turning a into b ('CA' to 'ABC' is 2). Works in five arrays
+** of m + 1 cells on the stack, so n and m are at most
+** FUZZY_MAX_CODE_POINTS.
 */
 int fuzzy_damerau_levenshtein(const uint32_t *a, int n, const uint32_t *b,
                               int m);
-
-/* Cells of the Damerau-Levenshtein table kept on the stack (8 KiB). */
-#define FUZZY_DAMERAU_STACK_CELLS 4096
 
 /*
 ** Jaro similarity in 0..1. Matches are equal characters at most

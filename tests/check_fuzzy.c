@@ -128,6 +128,59 @@ static int matrix_distance(const uint32_t *a, int n, const uint32_t *b, int m,
 }
 
 /*
+** Full-table unrestricted Damerau-Levenshtein distance as Lowrance and
+** Wagner (1975) give it: every cell may swap b[j] with its last
+** occurrence in a, whatever the gaps, and no common ends are cut. Row
+** and column 0 of t hold n + m, a bound no path through them can use.
+** last_row is looked up by a linear search over the characters seen.
+*/
+static int table_damerau(const uint32_t *a, int n, const uint32_t *b, int m)
+{
+    static int t[TEST_MAX_LEN + 2][TEST_MAX_LEN + 2];
+    uint32_t seen[TEST_MAX_LEN];
+    int seen_row[TEST_MAX_LEN];
+    int n_seen = 0;
+    int i;
+    int j;
+
+    for (i = 0; i <= n + 1; i++)
+        t[i][0] = n + m;
+    for (j = 0; j <= m + 1; j++)
+        t[0][j] = n + m;
+    for (i = 0; i <= n; i++)
+        t[i + 1][1] = i;
+    for (j = 0; j <= m; j++)
+        t[1][j + 1] = j;
+    for (i = 1; i <= n; i++) {
+        int l = 0;
+        int s;
+
+        for (j = 1; j <= m; j++) {
+            int k = 0;
+            int best;
+
+            for (s = 0; s < n_seen; s++)
+                if (seen[s] == b[j - 1])
+                    k = seen_row[s];
+            best = test_min3(t[i][j] + (a[i - 1] != b[j - 1]),
+                             t[i][j + 1] + 1, t[i + 1][j] + 1);
+            if (t[k][l] + (i - k - 1) + 1 + (j - l - 1) < best)
+                best = t[k][l] + (i - k - 1) + 1 + (j - l - 1);
+            t[i + 1][j + 1] = best;
+            if (a[i - 1] == b[j - 1])
+                l = j;
+        }
+        for (s = 0; s < n_seen && seen[s] != a[i - 1]; s++)
+            ;
+        seen[s] = a[i - 1];
+        seen_row[s] = i;
+        if (s == n_seen)
+            n_seen++;
+    }
+    return t[n + 1][m + 1];
+}
+
+/*
 ** Textbook Jaro. Each character of a, in order, takes the first unmatched
 ** equal character of b inside the window. Transpositions are half the
 ** matched characters that differ in order.
@@ -483,15 +536,15 @@ START_TEST(test_damerau_unrestricted_ca_abc)
 }
 END_TEST
 
-START_TEST(test_damerau_long_strings_on_heap)
+START_TEST(test_damerau_longest_strings)
 {
     uint32_t a[FUZZY_MAX_CODE_POINTS];
     uint32_t b[FUZZY_MAX_CODE_POINTS];
     int i;
 
     /* (AB)^500 against (BA)^500: every position differs, so 1 edit is not
-    ** enough, and deleting the first A and appending an A makes 2. The
-    ** 1002 x 1002 table is far above the stack's 4096 cells. */
+    ** enough, and deleting the first A and appending an A makes 2. These
+    ** are the longest arguments the SQL functions take. */
     for (i = 0; i < FUZZY_MAX_CODE_POINTS; i++) {
         a[i] = i % 2 ? 'B' : 'A';
         b[i] = i % 2 ? 'A' : 'B';
@@ -530,6 +583,44 @@ START_TEST(test_distances_match_matrix_on_random_text)
         damerau = fuzzy_damerau_levenshtein(a, n, b, m);
         ck_assert_int_le(damerau, matrix_distance(a, n, b, m, 1));
         ck_assert_int_ge(damerau, abs(n - m));
+        ck_assert_int_eq(damerau, table_damerau(a, n, b, m));
+    }
+}
+END_TEST
+
+/* Mutated copies over 26 letters: swaps far apart, with whole words
+** between them, are where the linear-memory version must still agree with
+** the full table. */
+START_TEST(test_damerau_matches_table_far_swaps)
+{
+    uint32_t alphabet[26];
+    uint32_t state = 19750401;
+    uint32_t a[TEST_MAX_LEN];
+    uint32_t b[TEST_MAX_LEN];
+    int round;
+    int i;
+
+    for (i = 0; i < 26; i++)
+        alphabet[i] = (uint32_t)('A' + i);
+    for (round = 0; round < 3000; round++) {
+        int n = 1 + (int)(test_random(&state) % 60);
+        int edits = 1 + (int)(test_random(&state) % 4);
+        int m = n;
+
+        random_text(&state, alphabet, 26, a, n);
+        memcpy(b, a, sizeof(a[0]) * (size_t)n);
+        while (edits-- > 0) {
+            int x = (int)(test_random(&state) % (uint32_t)m);
+            int y = (int)(test_random(&state) % (uint32_t)m);
+            uint32_t c = b[x];
+
+            b[x] = b[y];
+            b[y] = c;
+            if (m < TEST_MAX_LEN && test_random(&state) % 2)
+                b[m++] = alphabet[test_random(&state) % 26];
+        }
+        ck_assert_int_eq(fuzzy_damerau_levenshtein(a, n, b, m),
+                         table_damerau(a, n, b, m));
     }
 }
 END_TEST
@@ -817,7 +908,8 @@ Suite *fuzzy_suite(void)
     tcase_add_test(core, test_levenshtein_matches_search);
     tcase_add_test(core, test_damerau_matches_search);
     tcase_add_test(core, test_damerau_unrestricted_ca_abc);
-    tcase_add_test(core, test_damerau_long_strings_on_heap);
+    tcase_add_test(core, test_damerau_longest_strings);
+    tcase_add_test(core, test_damerau_matches_table_far_swaps);
     tcase_add_test(core, test_distances_match_matrix_on_random_text);
     tcase_add_test(core, test_jaro_winkler_published_values);
     tcase_add_test(core, test_jaro_winkler_edges);

@@ -421,7 +421,7 @@ struct oversized_case {
 ** "References and fuzzy matching"), 1000 bytes for parse_amount
 ** (AMOUNT_MAX_INPUT in ext/amount.h). One past the limit and a million
 ** bytes both fail at once with the length in the message, so no call
-** starts the O(n*m) table on them. */
+** starts the O(n*m) work on them. */
 static const struct oversized_case oversized_cases[] = {
     {"SELECT levenshtein(printf('%.1001c', 'a'), 'b')",
      "levenshtein: argument 1 is longer than the limit of 1000 code points"
