@@ -588,7 +588,7 @@ START_TEST(test_distances_match_matrix_on_random_text)
 }
 END_TEST
 
-/* Mutated copies over 26 letters: swaps far apart, with whole words
+/* Mutated copies over 26 letters: swaps far apart, with many letters
 ** between them, are where the linear-memory version must still agree with
 ** the full table. */
 START_TEST(test_damerau_matches_table_far_swaps)
