@@ -127,6 +127,30 @@ SELECT c.payment_id AS payment,
 FROM reconcile_candidates c
 WHERE c.rank <= 2 ORDER BY c.payment_id, c.rank;
 
+-- Payments 2 and 3 are both 3.20 CHF from the same payer on the same day.
+-- The full table lets payment 2 claim INV-2007-102 first, so payment 3 is
+-- scored against what is left. Scored alone it still lists INV-2007-102.
+.headers off
+.mode list
+.print
+SELECT '== Payment 3 scored alone (WHERE payment_id = 3), without the'
+       || ' claims of the other payments';
+.headers on
+.mode box --wrap 50 --wordwrap on
+SELECT c.payment_id AS payment,
+       (SELECT group_concat(i.number, ', ')
+        FROM json_each(c.invoice_ids) j
+        JOIN invoices i ON i.invoice_id = j.value) AS invoice,
+       printf('%.3f', c.score) AS score, c.rank, c.auto,
+       c.amount_match AS amount, c.evidence
+FROM reconcile_candidates c
+WHERE c.payment_id = 3 AND c.rank <= 2 ORDER BY c.rank;
+.headers off
+.mode list
+SELECT 'Alone, payment 3 equals INV-2007-102 as well as payment 2 does. Only'
+       || ' one of them can pay it, so payment 3 is either a duplicate or pays'
+       || ' an invoice not yet in the book: a person decides.';
+
 -- The nightly apply of sql/reconcile.sql. No memo names an invoice, but
 -- payments 1 and 2 each equal one open invoice of the payer's customer, so
 -- their rank-1 candidates are automatic (auto = 1) and it allocates them.
