@@ -317,8 +317,8 @@ struct oom_case {
     const char *path;     /* bound to :path, relative to tests/ */
 };
 
-/* Two 80-character strings: their Damerau-Levenshtein table (82 * 82
-** cells) is larger than the stack table, so the function allocates. */
+/* Two 80-character strings, longer than the 64 code points of the
+** bit-parallel paths, so the row-by-row distances run too. */
 #define OOM_LONG_A "replace(hex(zeroblob(40)), '00', 'ab')"
 #define OOM_LONG_B "replace(hex(zeroblob(40)), '00', 'ba')"
 
