@@ -666,6 +666,29 @@ static void add_word_keys(const struct memo_words *words,
     }
 }
 
+/*
+** Writes the plain keys of each structured reference found in the memo:
+** an invoice may be numbered like one ('RF2013001'), and its number in
+** the memo must still be found.
+*/
+static void add_structured_keys(const struct memo_words *words,
+                                struct reconcile_memo *memo)
+{
+    int ref_count = memo->ref_count;
+    int i;
+
+    for (i = 0; i < ref_count; i++) {
+        const struct reconcile_memo_ref *r = &memo->refs[i];
+        struct memo_word span;
+
+        memset(&span, 0, sizeof(span));
+        span.start = r->start;
+        span.end = r->end;
+        add_normalized(memo, words->text, r->start, r->end, 0);
+        add_raw(memo, words->text, &span);
+    }
+}
+
 void reconcile_memo_parse(const char *memo, int n, struct reconcile_memo *out)
 {
     struct memo_words words;
@@ -687,6 +710,7 @@ void reconcile_memo_parse(const char *memo, int n, struct reconcile_memo *out)
     for (i = 0; i < words.count; i++)
         out->skipped_words += words.word[i].shape == WORD_SKIPPED;
     add_word_keys(&words, out);
+    add_structured_keys(&words, out);
 }
 
 void reconcile_memo_add_structured(struct reconcile_memo *memo,

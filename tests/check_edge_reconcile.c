@@ -168,11 +168,56 @@ START_TEST(test_fee_tolerance_bad_arguments)
 }
 END_TEST
 
+/* Renumbers invoice 1, gives payment 1 (Acme, 1000.00) the reference and
+** expects "invoice_ids|first evidence part" of its rank-1 candidate. */
+static void expect_rank1_for_reference(const char *number,
+                                       const char *reference,
+                                       const char *expected)
+{
+    sqlite3 *db = edge_open_ledger();
+    char *sql;
+
+    edge_add_payment(db, "Acme Trading Ltd", NULL);
+    sql = sqlite3_mprintf("UPDATE invoices SET number = %Q WHERE invoice_id"
+                          " = 1; UPDATE payments SET reference = %Q;",
+                          number, reference);
+    harness_exec(db, sql);
+    sqlite3_free(sql);
+    expect_sql(db,
+               "SELECT invoice_ids, substr(evidence, 1, instr(evidence, ';')"
+               " - 1) FROM reconcile_candidates WHERE payment_id = 1"
+               " AND rank = 1",
+               expected);
+    sqlite3_close(db);
+}
+
+/* An invoice series that starts with RF. 'RF2013001' happens to be a
+** valid RF reference (check digits 20, payload 13001), so the memo word
+** was read only as a reference to 13001 and the invoice went unseen. */
+START_TEST(test_ref_invoice_numbered_like_rf)
+{
+    expect_rank1_for_reference("RF2013001", "Payment RF2013001",
+                               "[1]|ref 'RF2013001' in memo");
+}
+END_TEST
+
+/* An invoice numbered with a valid RF reference: the payload
+** 539007547034 names no invoice, but the whole reference, written in
+** groups of four as printed on a payment slip, is the invoice number. */
+START_TEST(test_ref_invoice_numbered_valid_rf)
+{
+    expect_rank1_for_reference("RF18539007547034", "RF18 5390 0754 7034",
+                               "[1]|ref 'RF18539007547034' in memo as"
+                               " 'RF18 5390 0754 7034'");
+}
+END_TEST
+
 Suite *edge_reconcile_suite(void)
 {
     Suite *s = suite_create("edge_reconcile");
     TCase *payer = tcase_create("payer");
     TCase *settings = tcase_create("settings");
+    TCase *refs = tcase_create("refs");
 
     tcase_add_test(payer, test_payer_account_alias_one_customer);
     tcase_add_test(payer, test_payer_account_alias_shared);
@@ -183,5 +228,8 @@ Suite *edge_reconcile_suite(void)
     tcase_add_test(settings, test_fee_tolerance_edge_amounts);
     tcase_add_test(settings, test_fee_tolerance_bad_arguments);
     suite_add_tcase(s, settings);
+    tcase_add_test(refs, test_ref_invoice_numbered_like_rf);
+    tcase_add_test(refs, test_ref_invoice_numbered_valid_rf);
+    suite_add_tcase(s, refs);
     return s;
 }
