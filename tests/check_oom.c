@@ -165,24 +165,40 @@ enum oom_db_kind {
     OOM_DB_LEDGER  /* an in-memory copy of the ledger template */
 };
 
-/* The ledger the write operations work on: two customers, open invoices
-** in two currencies, payments with money left (payment 3 is an automatic
-** match for invoice 2), one allocation to undo. */
+/* The ledger the write operations work on: three customers, open
+** invoices in two currencies, payments with money left (payment 3 is an
+** automatic match for invoice 2), one allocation to undo. Payments 4 to 6
+** give the engine's other paths work: one memo naming two invoices, a
+** valid RF creditor reference, a probable duplicate of payment 4, and a
+** payer known only by the account in payer_aliases. */
 static const char oom_ledger_sql[] =
     "UPDATE settings SET as_of = '2013-06-30';"
     "INSERT INTO customers (customer_id, code, name) VALUES"
-    " (1, 'ACME', 'Acme Trading Ltd'), (2, 'BETA', 'Beta GmbH');"
+    " (1, 'ACME', 'Acme Trading Ltd'), (2, 'BETA', 'Beta GmbH'),"
+    " (3, 'MUSO', 'M\xc3\xbcller & S\xc3\xb6hne KG');"
     "INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
     " due_date, total_cents, currency) VALUES"
     " (1, 'INV-2013-0042', 1, '2013-01-10', '2013-02-09', 25000, 'EUR'),"
     " (2, 'INV-2013-0043', 1, '2013-04-01', '2013-05-01', 12000, 'EUR'),"
-    " (3, 'INV-2013-0044', 2, '2013-06-01', '2013-07-01', 9900, 'USD');"
+    " (3, 'INV-2013-0044', 2, '2013-06-01', '2013-07-01', 9900, 'USD'),"
+    " (4, 'RE-2013-100', 3, '2013-05-01', '2013-05-31', 4000, 'EUR'),"
+    " (5, 'RE-2013-101', 3, '2013-05-02', '2013-06-01', 6000, 'EUR'),"
+    " (6, 'RF18539007547034', 2, '2013-05-10', '2013-06-09', 7500, 'USD');"
     "INSERT INTO payments (payment_id, customer_id, received_date,"
     " amount_cents, currency, reference, payer_name) VALUES"
     " (1, 1, '2013-03-01', 30000, 'EUR', 'INV-2013-0042', 'ACME TRADING'),"
     " (2, 2, '2013-06-15', 5000, 'USD', 'invoice 44 part', 'Beta'),"
     " (3, NULL, '2013-05-03', 12000, 'EUR', 'Inv 2013-0043 thanks',"
-    "  'Acme Trading');"
+    "  'Acme Trading'),"
+    " (4, NULL, '2013-06-03', 10000, 'EUR', 'RE 2013-100, RE 2013-101',"
+    "  'MUELLER U SOEHNE'),"
+    " (5, NULL, '2013-06-10', 7500, 'USD', 'RF18 5390 0754 7034', 'B. GmbH'),"
+    " (6, NULL, '2013-06-05', 10000, 'EUR', 'RE 2013-100, RE 2013-101',"
+    "  'MUELLER U SOEHNE');"
+    "UPDATE payments SET payer_account = 'DE89370400440532013000'"
+    " WHERE payment_id IN (4, 6);"
+    "INSERT INTO payer_aliases (kind, alias, customer_id) VALUES"
+    " ('account', 'DE89370400440532013000', 3);"
     "INSERT INTO allocations (allocation_id, invoice_id, payment_id,"
     " amount_cents, created_by) VALUES (1, 1, 1, 25000, 'setup');";
 
@@ -327,6 +343,15 @@ struct oom_case {
     "'date=Date,date_order=mdy,amount=Amount,thousands=comma,"                 \
     "memo=Description,reference=Reference,currency=USD'"
 
+/* The CSV reader's options for germany_soll_haben.csv: debit and credit
+** columns, comma decimals, two lines before the header. */
+#define OOM_CSV_SOLL_HABEN                                                     \
+    "'delimiter=semicolon,decimal=comma,thousands=point,date_order=dmy,"       \
+    "skip=2,date=Buchungstag,value_date=Valuta,"                               \
+    "counterparty_name=Auftraggeber/Empf\xc3\xa4nger,"                          \
+    "counterparty_account=IBAN,memo=Verwendungszweck,debit=Soll,"              \
+    "credit=Haben,currency=W\xc3\xa4hrung'"
+
 /* Each function with realistic arguments and with an argument it rejects,
 ** each virtual table and statement reader, an allocation and an undo
 ** through the triggers, the automatic reconciliation and a statement file
@@ -433,6 +458,30 @@ static const struct oom_case oom_cases[] = {
      "data/statements/camt/camt053.v2.minimal.xml"},
     {"import_ofx", OOM_DB_LEDGER, NULL, "../sql/import_statement.sql",
      "data/statements/ofx/checking.ofx"},
+    {"import_mt940", OOM_DB_LEDGER, NULL, "../sql/import_statement.sql",
+     "data/statements/mt940/self-provided/sparkassen.sta"},
+    {"discrepancies", OOM_DB_LEDGER, "SELECT * FROM discrepancies", NULL,
+     NULL},
+    {"write_offs", OOM_DB_LEDGER, "SELECT * FROM reconcile_write_offs", NULL,
+     NULL},
+    {"confirm", OOM_DB_LEDGER,
+     "INSERT INTO reconcile_decisions (payment_id, invoice_ids,"
+     " allocate_cents, decision, actor) VALUES (4, '[4,5]', NULL,"
+     " 'confirm', 'oom')",
+     NULL, NULL},
+    {"reject", OOM_DB_LEDGER,
+     "INSERT INTO reconcile_decisions (payment_id, invoice_ids, decision,"
+     " actor) VALUES (6, '[4,5]', 'reject', 'oom')",
+     NULL, NULL},
+    {"bank_statement_mt940_narrative", OOM_DB_MEMORY,
+     "SELECT * FROM bank_statement(:path, 'mt940')", NULL,
+     "data/statements/mt940/self-provided/gv_codes.sta"},
+    {"bank_statement_csv_debit_credit", OOM_DB_MEMORY,
+     "SELECT * FROM bank_statement(:path, 'csv', " OOM_CSV_SOLL_HABEN ")",
+     NULL, "data/statements/csv/germany_soll_haben.csv"},
+    {"bank_statement_ofx_accounts", OOM_DB_MEMORY,
+     "SELECT *, format FROM bank_statement(:path)", NULL,
+     "data/statements/ofx/multiple_accounts.ofx"},
 };
 
 #define OOM_CASE_COUNT ((int)(sizeof(oom_cases) / sizeof(*oom_cases)))
