@@ -1,9 +1,9 @@
 /*
-** Memo shapes the reconcile suites leave out, read by reconcile_memo_parse
-** and the name and account keys: IBANs without a keyword, dates in every
-** order, amounts with signs and currency marks, card numbers, RF and
-** Belgian references with bad check digits or odd grouping, and memos
-** past the word, byte and key limits. The rules are in the header of
+** Memo shapes the reconcile suites leave out, read by reconcile_memo_parse,
+** and the limits of the name and account keys. The memos have IBANs
+** without a keyword, dates in every order, amounts with signs and currency
+** marks, card numbers, RF and Belgian references with bad check digits or
+** odd grouping, and more words, bytes or keys than are read. The rules are in the header of
 ** ext/reconcile_memo.c; each test works its keys out from them.
 */
 #include <stdio.h>
@@ -62,7 +62,7 @@ START_TEST(test_memo_iban_one_word)
 END_TEST
 
 /*
-** Words that start like an IBAN but are none. 'AB12 3456 inv' adds up to
+** Words that start like an IBAN but are not IBANs. 'AB12 3456 inv' adds up to
 ** 11 characters (the group after 'inv' is not taken, as 'inv' has 3), under
 ** the 15 of the shortest IBAN. 'GB12' followed by 31 more characters is
 ** 35, over 34. 'ES91 2100-0418' stops at the group with a '-', leaving
@@ -240,7 +240,7 @@ END_TEST
 ** it is kept as one invalid reference over its four words.
 ** 'RF18' then 8 groups of 1234: the 8th ends 44 bytes from 'RF', past the
 ** 40 a reference may span, and 6 and 7 groups have a payload over 21
-** characters; 1 to 5 groups need 54, 19, 92, 70 and 66, so the longest,
+** characters. 1 to 5 groups need 54, 19, 92, 70 and 66, so the longest,
 ** 5 groups, is kept as invalid and the other three groups stay words. 'RF19' then the same groups is valid with 2 groups (19), so
 ** that grouping wins over the longer invalid ones.
 */
