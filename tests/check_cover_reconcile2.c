@@ -28,6 +28,21 @@
     " FROM reconcile_candidates WHERE payment_id = " #payment                 \
     " AND max_rank = 100 AND invoice_ids = '[" #invoice "]')"
 
+/* The part of an evidence after its first '; ' (the amount, for rows
+** whose memo names no invoice left out), up to the next ';'. */
+#define AMOUNT_OF(payment, ids)                                               \
+    "SELECT substr(x, 1, instr(x || ';', ';') - 1) FROM (SELECT"             \
+    " substr(evidence, instr(evidence, '; ') + 2) AS x"                       \
+    " FROM reconcile_candidates WHERE payment_id = " #payment                 \
+    " AND max_rank = 100 AND invoice_ids = '" ids "')"
+
+/* The date part of an evidence: from '; paid' up to the next ';'. */
+#define DATE_OF(payment, ids)                                                 \
+    "SELECT substr(x, 1, instr(x || ';', ';') - 1) FROM (SELECT"             \
+    " substr(evidence, instr(evidence, '; paid') + 2) AS x"                   \
+    " FROM reconcile_candidates WHERE payment_id = " #payment                 \
+    " AND max_rank = 100 AND invoice_ids = '" ids "')"
+
 /* Log-odds of a score, to 2 decimals. */
 #define LOGIT "printf('%.2f', ln(score / (1.0 - score)))"
 
@@ -160,7 +175,7 @@ END_TEST
 /*
 ** 'F-2024-0044' is one edit from F-2024-0042 and F-2024-0043, and
 ** neither fits a payment of 777.00 (each is short beyond tolerance), so
-** no neighbour is plausible; the spread stays 1 and both keep the full
+** no neighbour is plausible. The spread stays 1 and both keep the full
 ** 4.5 of a long key. Both are listed with the typo.
 */
 START_TEST(test_ref_typo_no_plausible_neighbour)
@@ -325,7 +340,7 @@ END_TEST
 /*
 ** Lower-case numbers f-12/3 and f-1/23 both normalize to F123. The memo
 ** 'f-012/3' groups its characters as F-12-3 once the leading zero is cut,
-** like f-12/3, which keeps its exact match; f-1/23 is marked as grouped
+** like f-12/3, which keeps its exact match. f-1/23 is marked as grouped
 ** as another number.
 */
 START_TEST(test_ref_collision_lower_case)
@@ -809,6 +824,275 @@ START_TEST(test_claims_typo_of_taken_invoice)
 }
 END_TEST
 
+/*
+** A chain that needs every reading. Payment 1 takes invoice 1 by its
+** reference. Payment 2 (from ACME TRADING) fits Acme's invoices 1 and 2
+** equally, and payment 3 (a name learned for both Acme and Zeta) fits
+** invoices 1, 2 and 3 equally, so neither is auto at first. The second
+** reading leaves payment 2 only invoice 2 (auto); the third leaves
+** payment 3 only invoice 3 (auto).
+*/
+START_TEST(test_claims_chain_of_three)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0101", 1, 100000, "EUR");
+    cover_add_invoice(db, 2, "F-2024-0102", 1, 100000, "EUR");
+    cover_add_invoice(db, 3, "F-2024-0103", 2, 100000, "EUR");
+    harness_exec(db, "INSERT INTO payer_aliases (kind, alias, customer_id)"
+                     " VALUES ('name', 'Acme-Zeta Holding', 1),"
+                     " ('name', 'Acme-Zeta Holding', 2)");
+    cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL, "F-2024-0101",
+                      NULL);
+    cover_add_payment(db, 2, 100000, 0, "ACME TRADING", NULL, "transfer",
+                      NULL);
+    cover_add_payment(db, 3, 100000, 0, "Acme-Zeta Holding", NULL,
+                      "transfer", NULL);
+    expect_sql(db,
+               "SELECT payment_id, invoice_ids, auto FROM reconcile_candidates"
+               " WHERE rank = 1",
+               "1|[1]|1\n2|[2]|1\n3|[3]|1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---- Evidence text --------------------------------------------------- */
+
+/*
+** Amounts in currencies with other minor units. JPY has none: 10000 yen
+** open and 9000 paid is short beyond the tolerance (10 + 3% = 310 yen),
+** shown without decimals. ZZZ is no ISO 4217 code, so 2 decimals are
+** assumed: 995.00 paid on 1000.00 is 5.00 short, within 10.00 + 30.00.
+*/
+START_TEST(test_evidence_minor_units)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "J-1", 1, 10000, "JPY");
+    cover_add_invoice(db, 2, "Z-1", 1, 100000, "ZZZ");
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, reference) VALUES"
+                     " (1, '2024-03-31', 9000, 'JPY', 'J-1'),"
+                     " (2, '2024-03-31', 99500, 'ZZZ', 'Z-1')");
+    expect_sql(db, AMOUNT_OF(1, "[1]"), "partial: pays 9000 of 10000");
+    expect_sql(db, AMOUNT_OF(2, "[2]"), "amount 5.00 short, within fee tolerance");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A number longer than the 40 bytes quoted, with an 'é' across byte 40:
+** the quote stops before that letter, after 'T'. The number normalizes
+** to ABCDEFGHIJKLMNOPQRSTE1, which the memo writes.
+*/
+START_TEST(test_evidence_quote_cut_on_character)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "A-B-C-D-E-F-G-H-I-J-K-L-M-N-O-P-Q-R-S-T\xC3\xA9" "1",
+                      1, 100000, "EUR");
+    cover_add_payment(db, 1, 100000, 0, NULL, NULL, "ABCDEFGHIJKLMNOPQRSTE1",
+                      NULL);
+    expect_sql(db, REF_OF(1, 1),
+               "ref 'A-B-C-D-E-F-G-H-I-J-K-L-M-N-O-P-Q-R-S-T' in memo as"
+               " 'ABCDEFGHIJKLMNOPQRSTE1'");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A memo naming invoices 1 (1000.00) and 2 (500.00) gives the set
+** [1,2] of 1500.00, whose fee tolerance is 10.00 + 3% = 55.00:
+**   1200.00 paid is a partial payment of the two;
+**   1495.00 is 5.00 short, within the tolerance;
+**   1505.00 is 5.00 over, within it;
+**   2000.00 is 500.00 over, a credit.
+*/
+START_TEST(test_evidence_set_amounts)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0042", 1, 100000, "EUR");
+    cover_add_invoice(db, 2, "F-2024-0043", 1, 50000, "EUR");
+    cover_add_payment(db, 1, 120000, 0, NULL, NULL, "F-2024-0042 F-2024-0043",
+                      NULL);
+    cover_add_payment(db, 2, 149500, 0, NULL, NULL, "F-2024-0042 F-2024-0043",
+                      NULL);
+    cover_add_payment(db, 3, 150500, 0, NULL, NULL, "F-2024-0042 F-2024-0043",
+                      NULL);
+    cover_add_payment(db, 4, 200000, 0, NULL, NULL, "F-2024-0042 F-2024-0043",
+                      NULL);
+    expect_sql(db, AMOUNT_OF(1, "[1,2]"),
+               "partial: pays 1200.00 of 1500.00 (2 invoices)");
+    expect_sql(db, AMOUNT_OF(2, "[1,2]"),
+               "sum of 2 invoices 5.00 over amount, within fee tolerance");
+    expect_sql(db, AMOUNT_OF(3, "[1,2]"), "sum of 2 invoices under amount by 5.00");
+    expect_sql(db, AMOUNT_OF(4, "[1,2]"),
+               "sum of 2 invoices under amount by 500.00, leaves a credit");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Dates at their edges. Invoice 1 is issued 2024-04-01: paid on 03-31,
+** one day before. Invoice 2 fell due on 2023-01-31: paid on 2024-03-31,
+** 365 + 29 + 31 = 425 days late, more than a year, which weighs -1.0.
+** Its logit: -6 + number key F20231 (6 characters) 8.0 + amount equal
+** 5.0 + payer unknown 0 - 1.0 = 6.00.
+*/
+START_TEST(test_evidence_dates_at_edges)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (1, 'F-2024-0050', 1, '2024-04-01', '2024-05-01', 60000,"
+                     " 'EUR'),"
+                     " (2, 'F-2023-0001', 1, '2023-01-01', '2023-01-31', 77700,"
+                     " 'EUR')");
+    cover_add_payment(db, 1, 60000, 0, NULL, NULL, "F-2024-0050", NULL);
+    cover_add_payment(db, 2, 77700, 0, NULL, NULL, "F-2023-0001", NULL);
+    expect_sql(db, DATE_OF(1, "[1]"), "paid 1 day before issue");
+    expect_sql(db, DATE_OF(2, "[2]"), "paid 425 days after due date");
+    expect_sql(db,
+               "SELECT " LOGIT " FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND invoice_ids = '[2]'",
+               "6.00");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** 1200.00 paid on an invoice of 500.00 leaves 700.00 over, more than the
+** 500.00 it pays: the first row states so and is not auto.
+*/
+START_TEST(test_evidence_pays_twice_the_open)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0060", 1, 50000, "EUR");
+    cover_add_payment(db, 1, 120000, 0, NULL, NULL, "F-2024-0060", NULL);
+    expect_sql(db,
+               "SELECT invoice_ids, auto, instr(evidence, '; pays more than"
+               " twice what is open') > 0 FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "[1]|0|1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A payment of 1500.00 already has 500.00 allocated to invoice 2. The
+** 1000.00 left fits invoice 1 exactly, but a payment someone has begun to
+** allocate is left to that person: not auto, and the row states why.
+*/
+START_TEST(test_evidence_partly_allocated)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0042", 1, 100000, "EUR");
+    cover_add_invoice(db, 2, "F-2024-0043", 1, 50000, "EUR");
+    cover_add_payment(db, 1, 150000, 0, "ACME TRADING", NULL, "F-2024-0042",
+                      NULL);
+    harness_exec(db, "INSERT INTO allocations (invoice_id, kind, payment_id,"
+                     " amount_cents) VALUES (2, 'payment', 1, 50000)");
+    expect_sql(db,
+               "SELECT invoice_ids, allocate_cents, auto, instr(evidence,"
+               " '; payment already partly allocated') > 0"
+               " FROM reconcile_candidates WHERE payment_id = 1 AND rank = 1",
+               "[1]|[100000]|0|1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---- Decisions and ordering ------------------------------------------ */
+
+/*
+** A reject of the set [1,2], written '[ 2, 1 ]', hides that row (the ids
+** are compared sorted) and keeps the payment from auto. Invoice 3 has a
+** 19-digit id, as systems with snowflake ids give: a reject of it hides
+** it as well, so invoice 4 is left first.
+*/
+START_TEST(test_decision_reject_sets_and_long_ids)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0101", 1, 60000, "EUR");
+    cover_add_invoice(db, 2, "F-2024-0102", 1, 40000, "EUR");
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (1234567890123456789, 'Z-2024-0001', 2, '2024-03-01',"
+                     " '2024-03-31', 30000, 'EUR'),"
+                     " (4, 'Z-2024-0002', 2, '2024-03-01', '2024-03-31',"
+                     " 29000, 'EUR')");
+    cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL,
+                      "F-2024-0101 F-2024-0102", NULL);
+    cover_add_payment(db, 2, 30000, 0, "ZETA LOGISTICS", NULL, "Z-2024-0001",
+                      NULL);
+    expect_sql(db,
+               "SELECT payment_id, invoice_ids FROM reconcile_candidates"
+               " WHERE rank = 1",
+               "1|[1,2]\n2|[1234567890123456789]");
+    harness_exec(db, "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision) VALUES (1, '[ 2, 1 ]', 'reject'),"
+                     " (2, '[1234567890123456789]', 'reject')");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE invoice_ids IN ('[1,2]', '[1234567890123456789]')",
+               "0");
+    expect_sql(db,
+               "SELECT payment_id, invoice_ids, auto, instr(evidence, '; a"
+               " person rejected or undid a match of this payment') > 0"
+               " FROM reconcile_candidates WHERE rank = 1",
+               "1|[1]|0|1\n2|[4]|0|1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** ORDER BY payment_id (then rank) ascending is the table's own order; any
+** other order is sorted by SQLite. Each payment has two rows: payment 1
+** (1000.00, naming invoice 1) ranks invoice 1 then 2, payment 2 (500.00,
+** naming invoice 2) ranks invoice 2 then 1.
+*/
+START_TEST(test_order_by_variants)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0042", 1, 100000, "EUR");
+    cover_add_invoice(db, 2, "F-2024-0043", 1, 50000, "EUR");
+    cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL, "F-2024-0042",
+                      NULL);
+    cover_add_payment(db, 2, 50000, 0, "ACME TRADING", NULL, "F-2024-0043",
+                      NULL);
+    expect_sql(db,
+               "SELECT payment_id, rank, invoice_ids FROM reconcile_candidates"
+               " ORDER BY payment_id, rank",
+               "1|1|[1]\n1|2|[2]\n2|1|[2]\n2|2|[1]");
+    expect_sql(db,
+               "SELECT payment_id, rank FROM reconcile_candidates"
+               " ORDER BY payment_id DESC, rank",
+               "2|1\n2|2\n1|1\n1|2");
+    expect_sql(db,
+               "SELECT payment_id, rank FROM reconcile_candidates"
+               " ORDER BY payment_id, rank DESC",
+               "1|2\n1|1\n2|2\n2|1");
+    expect_sql(db,
+               "SELECT payment_id, rank FROM reconcile_candidates"
+               " ORDER BY payment_id, invoice_ids",
+               "1|1\n1|2\n2|2\n2|1");
+    expect_sql(db,
+               "SELECT payment_id, rank FROM reconcile_candidates"
+               " ORDER BY rank, payment_id",
+               "1|1\n2|1\n1|2\n2|2");
+    expect_sql(db,
+               "SELECT payment_id, rank FROM reconcile_candidates"
+               " ORDER BY payment_id, rank, invoice_ids",
+               "1|1\n1|2\n2|1\n2|2");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---- Tables written by another tool ---------------------------------- */
 
 /* The columns reconcile_candidates reads, with no constraint at all. */
@@ -871,19 +1155,31 @@ START_TEST(test_bare_invoice_rows_rejected)
 }
 END_TEST
 
-/* A payment whose received date does not exist is named in the error. */
+/*
+** A payment whose received date is missing or does not exist, or whose
+** currency is missing or not 3 letters, is named in the error.
+*/
 START_TEST(test_bare_payment_row_rejected)
 {
-    sqlite3 *db = cover_open_bare();
+    static const char *const rows[] = {
+        "(3, '2024-13-01', 100000, 'EUR')", "(3, NULL, 100000, 'EUR')",
+        "(3, '2024-03-31', 100000, NULL)", "(3, '2024-03-31', 100000, 'EU')"};
+    size_t i;
 
-    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
-                     " amount_cents, currency) VALUES"
-                     " (3, '2024-13-01', 100000, 'EUR')");
-    expect_sql_error(db, "SELECT * FROM reconcile_candidates",
-                     "reconcile_candidates: payment 3 has a received_date"
-                     " that is not YYYY-MM-DD or a currency that is not 3"
-                     " letters; correct the payment row");
-    sqlite3_close(db);
+    for (i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+        sqlite3 *db = cover_open_bare();
+        char *sql = sqlite3_mprintf(
+            "INSERT INTO payments (payment_id, received_date, amount_cents,"
+            " currency) VALUES %s",
+            rows[i]);
+        harness_exec(db, sql);
+        sqlite3_free(sql);
+        expect_sql_error(db, "SELECT * FROM reconcile_candidates",
+                         "reconcile_candidates: payment 3 has a received_date"
+                         " that is not YYYY-MM-DD or a currency that is not 3"
+                         " letters; correct the payment row");
+        sqlite3_close(db);
+    }
 }
 END_TEST
 
@@ -1007,6 +1303,61 @@ START_TEST(test_bare_open_order_by_issue_then_id)
 }
 END_TEST
 
+/*
+** Dates in year 1: the paid and void invoices are read from 365 days
+** before the oldest payment, which is before 0001-01-01, so from that
+** day. The payment of 0001-02-01 is one day after the due date.
+*/
+START_TEST(test_bare_first_year)
+{
+    sqlite3 *db = cover_open_bare();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (9, 'Y-1', 1, '0001-01-01', '0001-01-31', 4200, 'EUR');"
+                     "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, reference) VALUES"
+                     " (1, '0001-02-01', 4200, 'EUR', 'Y-1')");
+    expect_sql(db, DATE_OF(1, "[9]"), "paid 1 day after due date");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Decisions in a table of another tool, with no checks. An undo of an
+** automatic allocation keeps payment 1 from auto like a reject does. A
+** reject written with other text around the ids ('ids: 2') still hides
+** invoice 2 from payment 3. A reject naming an id of 20 digits, more than
+** any invoice_id, hides nothing.
+*/
+START_TEST(test_bare_decisions)
+{
+    sqlite3 *db = cover_open_bare();
+
+    harness_exec(
+        db,
+        "CREATE TABLE reconcile_decisions (payment_id INTEGER,"
+        " decision TEXT, invoice_ids TEXT);"
+        "INSERT INTO payments (payment_id, received_date, amount_cents,"
+        " currency, payer_name, reference) VALUES"
+        " (1, '2024-03-31', 100000, 'EUR', 'ACME TRADING', 'F-1'),"
+        " (3, '2024-03-31', 50000, 'EUR', NULL, 'F-2');"
+        "INSERT INTO reconcile_decisions VALUES (1, 'undo', '[1]'),"
+        " (1, 'reject', '[99999999999999999999]'),"
+        " (3, 'reject', 'ids: 2'), (3, 'confirm', '[1]')");
+    expect_sql(db,
+               "SELECT payment_id, invoice_ids, auto, instr(evidence, '; a"
+               " person rejected or undid a match of this payment') > 0"
+               " FROM reconcile_candidates WHERE rank = 1",
+               "1|[1]|0|1");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id + 0 = 3 AND invoice_ids = '[2]'",
+               "0");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *cover_reconcile2_suite(void)
 {
     Suite *s = suite_create("cover_reconcile2");
@@ -1014,6 +1365,7 @@ Suite *cover_reconcile2_suite(void)
     TCase *payer = tcase_create("payer");
     TCase *claims = tcase_create("claims");
     TCase *bare = tcase_create("bare");
+    TCase *evidence = tcase_create("evidence");
 
     tcase_add_test(refs, test_ref_typo_drops_character);
     tcase_add_test(refs, test_ref_typo_adds_character);
@@ -1043,12 +1395,24 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(claims, test_claims_second_reading_gives_auto);
     tcase_add_test(claims, test_claims_many_long_memos);
     tcase_add_test(claims, test_claims_typo_of_taken_invoice);
+    tcase_add_test(claims, test_claims_chain_of_three);
     suite_add_tcase(s, claims);
+    tcase_add_test(evidence, test_evidence_minor_units);
+    tcase_add_test(evidence, test_evidence_quote_cut_on_character);
+    tcase_add_test(evidence, test_evidence_set_amounts);
+    tcase_add_test(evidence, test_evidence_dates_at_edges);
+    tcase_add_test(evidence, test_evidence_pays_twice_the_open);
+    tcase_add_test(evidence, test_evidence_partly_allocated);
+    tcase_add_test(evidence, test_decision_reject_sets_and_long_ids);
+    tcase_add_test(evidence, test_order_by_variants);
+    suite_add_tcase(s, evidence);
     tcase_add_test(bare, test_bare_invoice_rows_rejected);
     tcase_add_test(bare, test_bare_payment_row_rejected);
     tcase_add_test(bare, test_bare_rows_with_nulls);
     tcase_add_test(bare, test_bare_odd_invoice_numbers);
     tcase_add_test(bare, test_bare_open_order_by_issue_then_id);
+    tcase_add_test(bare, test_bare_first_year);
+    tcase_add_test(bare, test_bare_decisions);
     suite_add_tcase(s, bare);
     return s;
 }
