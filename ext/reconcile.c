@@ -64,6 +64,7 @@
 **     were at its first read.
 **   - The text columns are built when read, one allocation per value.
 */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,12 +323,22 @@ static void append_set(sqlite3_str *out, const char *text)
 
     while (text != NULL && *text != '\0' && n < 64) {
         sqlite3_int64 id = 0;
+        int too_long = 0;
         if (*text < '0' || *text > '9') {
             text++;
             continue;
         }
-        while (*text >= '0' && *text <= '9' && id < (sqlite3_int64)1e17)
-            id = id * 10 + (*text++ - '0');
+        /* Every digit belongs to this id: a 19-digit invoice_id is valid.
+        ** A number past the int64 range names no invoice and is dropped. */
+        while (*text >= '0' && *text <= '9') {
+            int digit = *text++ - '0';
+            if (id > (LLONG_MAX - digit) / 10)
+                too_long = 1;
+            else
+                id = id * 10 + digit;
+        }
+        if (too_long)
+            continue;
         for (j = n; j > 0 && ids[j - 1] > id; j--)
             ids[j] = ids[j - 1];
         ids[j] = id;
