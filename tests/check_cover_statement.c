@@ -1,0 +1,503 @@
+/*
+** MT940 statements that the format suites' samples leave out, written to
+** reach the reader's rarer paths: :86: narratives in the German subfield,
+** Dutch slash-code and free-text layouts (ISO 11649 references, SEPA keys
+** that wrap, Polish ?38 IBANs, Rabobank /CNTP/), odd :61: lines, SWIFT
+** blocks, CR-only line ends and the currency= option. Every file is
+** written into a fresh mkdtemp directory and removed after the test.
+** Expected values follow from the file text and the rules in the header
+** of ext/statement_mt940.c and ext/statement_mt940_narrative.c.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* A temporary statement file; path is inside dir. */
+struct cover_file {
+    char dir[64];
+    char path[96];
+};
+
+/* Writes size bytes of text into a new file named name in a new
+** temporary directory. */
+static void cover_write_bytes(struct cover_file *f, const char *name,
+                              const char *text, size_t size)
+{
+    FILE *out;
+
+    strcpy(f->dir, "/tmp/cover_statement_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name);
+    out = fopen(f->path, "wb");
+    ck_assert_ptr_nonnull(out);
+    ck_assert_int_eq((int)fwrite(text, 1, size, out), (int)size);
+    ck_assert_int_eq(fclose(out), 0);
+}
+
+static void cover_write(struct cover_file *f, const char *text)
+{
+    cover_write_bytes(f, "s.sta", text, strlen(text));
+}
+
+static void cover_remove(struct cover_file *f)
+{
+    ck_assert_int_eq(unlink(f->path), 0);
+    ck_assert_int_eq(rmdir(f->dir), 0);
+}
+
+/* Runs sql_format with %q replaced by the file's path, expecting rows. */
+static void cover_expect(const struct cover_file *f, const char *sql_format,
+                         const char *expected)
+{
+    sqlite3 *db = harness_open();
+    char *sql = sqlite3_mprintf(sql_format, f->path);
+
+    ck_assert_ptr_nonnull(sql);
+    expect_sql(db, sql, expected);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+}
+
+/* Runs sql_format like cover_expect, expecting an error that contains
+** expected. */
+static void cover_expect_error(const struct cover_file *f,
+                               const char *sql_format, const char *expected)
+{
+    sqlite3 *db = harness_open();
+    char *sql = sqlite3_mprintf(sql_format, f->path);
+
+    ck_assert_ptr_nonnull(sql);
+    expect_sql_error(db, sql, expected);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+}
+
+/* Writes text, expects the error for every column of the mt940 read and
+** removes the file. */
+static void cover_mt940_error(const char *text, const char *expected)
+{
+    struct cover_file f;
+
+    cover_write(&f, text);
+    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                       expected);
+    cover_remove(&f);
+}
+
+/* Statement head in EUR (2 decimals) for the entries that follow. */
+#define MT940_HEAD                                                             \
+    ":20:STMT1\r\n:25:DE89370400440532013000\r\n:28C:1/1\r\n"                  \
+    ":60F:C130601EUR100,00\r\n"
+
+/* ---------------------------------------------------------------------
+** :86: narratives. Each case is the text of one :86: after the :61:
+** "1306010601C5,00NTRFNONREF", whose NONREF customer reference gives
+** no reference, and the expected memo, counterparty_name,
+** counterparty_account, structured_ref and end_to_end_id.
+*/
+
+struct narrative_case {
+    const char *text;     /* the :86: field, lines separated by CRLF */
+    const char *expected; /* memo|name|account|structured_ref|end_to_end */
+};
+
+static const struct narrative_case narrative_cases[] = {
+    /* Free text. RF18539007547034 is the ISO 11649 example reference
+    ** (check digits 18 are right), so it is the structured_ref. */
+    {"Invoice 2013-17 RF18539007547034 thanks {ticket 9}",
+     "Invoice 2013-17 RF18539007547034 thanks {ticket 9}|NULL|NULL|"
+     "RF18539007547034|NULL"},
+    /* The same reference in lower case on a second line: lines join with
+    ** ' ', and the reference is kept as written. */
+    {"Payment for order\r\nrf18539007547034",
+     "Payment for order rf18539007547034|NULL|NULL|rf18539007547034|NULL"},
+    /* Words that look like RF references but are none: XRF... is inside a
+    ** word, RF19... has wrong check digits, RF18 is the first group of a
+    ** spaced reference (too short alone), RFX12 has no check digits and
+    ** RF with 24 letters is 26 characters, over the 25 of ISO 11649. */
+    {"Rechnung XRF18539007547034 RF19539007547034 RF18 5390 0754 7034 "
+     "RFX12 RFABCDEFGHIJKLMNOPQRSTUVWX",
+     "Rechnung XRF18539007547034 RF19539007547034 RF18 5390 0754 7034 "
+     "RFX12 RFABCDEFGHIJKLMNOPQRSTUVWX|NULL|NULL|NULL|NULL"},
+    /* SEPA keys in free text: SVWZ+ is the memo. The EREF+ value runs to
+    ** the next key over the line break; it is 37 characters (Ä counts
+    ** one), so it is cut to 35, which ends in the blank before "89", and
+    ** the blank is dropped. With no RF reference, structured_ref is the
+    ** end-to-end id. */
+    {"EREF+ÄBCDEFGHIJKLMNOPQRSTUVWXYZ01234567 89\r\nSVWZ+Miete Juni",
+     "Miete Juni|NULL|NULL|ÄBCDEFGHIJKLMNOPQRSTUVWXYZ01234567|"
+     "ÄBCDEFGHIJKLMNOPQRSTUVWXYZ01234567"},
+    /* NOTPROVIDED is SEPA's placeholder for no end-to-end id. */
+    {"EREF+NOTPROVIDED SVWZ+Miete Juli", "Miete Juli|NULL|NULL|NULL|NULL"},
+    /* Polish German-layout narrative: ?38 has the shape of an IBAN, so it
+    ** replaces the national ?31 account; ?32 is the name. */
+    {"020?00PRZELEW?20FV 2013/06/17?3010901014?31109010140000071219812874"
+     "?32JAN KOWALSKI?38PL61109010140000071219812874",
+     "FV 2013/06/17|JAN KOWALSKI|PL61109010140000071219812874|NULL|NULL"},
+    /* A ?31 after the ?38 IBAN does not replace it. */
+    {"166?00GUTSCHRIFT?20Miete Juni?38DE89370400440532013000?31532013000",
+     "Miete Juni|NULL|DE89370400440532013000|NULL|NULL"},
+    /* ?38 values without the shape of an IBAN (two capitals, two digits,
+    ** 11 to 30 letters or digits) leave the ?31 account: too short, 35
+    ** characters, a digit or a small letter first, a digit or a small
+    ** letter second, a letter third or fourth, and blanks inside. */
+    {"166?20Miete?310532013000?38DE893704004",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?38DE893704004405320130001234567890123",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?381E89370400440532013000",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?38dE89370400440532013000",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?38D189370400440532013000",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?38De89370400440532013000",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?38DEX9370400440532013000",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?38DE8X370400440532013000",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    {"166?20Miete?310532013000?38DE89 3704 0044 0532 0130 00",
+     "Miete|NULL|0532013000|NULL|NULL"},
+    /* "EREF+" fills ?20 alone and its value is in ?21: the id is the ?21
+    ** text, which ends where the short subfield ends. */
+    {"166?00SEPA-GUTSCHRIFT?20EREF+?21E2E-2013-0042?22SVWZ+Rechnung 4711"
+     "?32Max Mustermann",
+     "Rechnung 4711|Max Mustermann|NULL|E2E-2013-0042|E2E-2013-0042"},
+    /* EREF+ in the last purpose subfield runs to the end of the purpose. */
+    {"166?00SEPA-GUTSCHRIFT?20SVWZ+Rechnung 4711?21EREF+E2E-0001"
+     "?32Max Mustermann",
+     "Rechnung 4711|Max Mustermann|NULL|E2E-0001|E2E-0001"},
+    /* A '?' that is not followed by two digits is text: "? J", "?5a" and a
+    ** "?2" at the very end. The tab that starts ?20 is trimmed. */
+    {"166?00GUTSCHRIFT?20\tBezahlt? Ja?21Teil ?5a?22Ende ?2",
+     "Bezahlt? Ja Teil ?5a Ende ?2|NULL|NULL|NULL|NULL"},
+    /* Free texts that start with digits but not with "NNN?NN". */
+    {"1 Stueck Ware", "1 Stueck Ware|NULL|NULL|NULL|NULL"},
+    {"12 Raten", "12 Raten|NULL|NULL|NULL|NULL"},
+    {"4711 Miete", "4711 Miete|NULL|NULL|NULL|NULL"},
+    {"123?Frage", "123?Frage|NULL|NULL|NULL|NULL"},
+    {"123?2 Fragen", "123?2 Fragen|NULL|NULL|NULL|NULL"},
+    /* ING: /REMI/USTD//text is unstructured remittance text; the '/' in
+    ** "2013/17" starts no key, so it stays in the memo, and the EREF is
+    ** the NOTPROVIDED placeholder. */
+    {"/TRTP/SEPA OVERBOEKING/IBAN/NL44RABO0123456789/BIC/RABONL2U"
+     "/NAME/J. JANSEN/REMI/USTD//Factuur 2013/17/EREF/NOTPROVIDED",
+     "Factuur 2013/17|J. JANSEN|NL44RABO0123456789|NULL|NULL"},
+    /* Rabobank: /CNTP/account/BIC/name/city/ gives the counterparty; the
+    ** '/' that ends a value is dropped. */
+    {"/EREF/E2E-0001//CNTP/NL44RABO0123456789/RABONL2U/J. JANSEN/UTRECHT"
+     "/REMI/Factuur 17/",
+     "Factuur 17|J. JANSEN|NL44RABO0123456789|E2E-0001|E2E-0001"},
+    /* /NAME/ and /IBAN/ come first, so /CNTP/ does not replace them. */
+    {"/NAME/ACME BV/IBAN/NL91ABNA0417164300/CNTP/NL44RABO0123456789"
+     "/RABONL2U/OTHER NAME/AMSTERDAM/REMI/Order 88",
+     "Order 88|ACME BV|NL91ABNA0417164300|NULL|NULL"},
+    /* An empty /EREF/ value gives no id. */
+    {"/TRTP/SEPA INCASSO/EREF//REMI/Contributie 2013",
+     "Contributie 2013|NULL|NULL|NULL|NULL"},
+    /* A line that ends in a blank joins the next without a second one. */
+    {"Miete \r\nJuni", "Miete Juni|NULL|NULL|NULL|NULL"},
+    /* Slashes but none of the keys: free text. */
+    {"/1234/ Miete", "/1234/ Miete|NULL|NULL|NULL|NULL"},
+};
+
+#define N_NARRATIVE_CASES                                                      \
+    ((int)(sizeof(narrative_cases) / sizeof(narrative_cases[0])))
+
+START_TEST(test_mt940_narrative_layouts)
+{
+    const struct narrative_case *c = &narrative_cases[_i];
+    struct cover_file f;
+    char *text = sqlite3_mprintf(MT940_HEAD
+                                 ":61:1306010601C5,00NTRFNONREF\r\n"
+                                 ":86:%s\r\n"
+                                 ":62F:C130601EUR105,00\r\n",
+                                 c->text);
+
+    ck_assert_ptr_nonnull(text);
+    cover_write(&f, text);
+    sqlite3_free(text);
+    cover_expect(&f,
+                 "SELECT memo, counterparty_name, counterparty_account,"
+                 " structured_ref, end_to_end_id"
+                 " FROM bank_statement('%q', 'mt940')",
+                 c->expected);
+    cover_remove(&f);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+** The MT940 reader: dates, :61: lines, fields, blocks, options.
+*/
+
+/* YY 99 is 1999 (80-99 are the 1900s). A booking date MMDD takes the year
+** of the value date, moved back when it is more than six months later
+** (value 2014-01-02, booking 1231: 2013-12-31) and on when it is more than
+** six months earlier (value 2013-12-31, booking 0102: 2014-01-02). */
+START_TEST(test_mt940_booking_year_turns)
+{
+    struct cover_file f;
+
+    cover_write(&f, MT940_HEAD ":61:9912311231C1,00NTRFNONREF\r\n"
+                               ":61:1401021231D2,00NTRFNONREF\r\n"
+                               ":61:1312310102C3,00NTRFNONREF\r\n");
+    cover_expect(&f,
+                 "SELECT value_date, booking_date, amount_cents"
+                 " FROM bank_statement('%q', 'mt940') ORDER BY entry_index",
+                 "1999-12-31|1999-12-31|100\n"
+                 "2014-01-02|2013-12-31|-200\n"
+                 "2013-12-31|2014-01-02|300");
+    cover_remove(&f);
+}
+END_TEST
+
+/* Damaged :61:, balance and :34F: fields, each with the message that
+** names the fault. */
+START_TEST(test_mt940_damaged_fields)
+{
+    /* O is not a digit. */
+    cover_mt940_error(MT940_HEAD ":61:13O6010601C5,00NTRFNONREF\r\n",
+                      ":61: value date '13O601' is not a YYMMDD date");
+    /* 30 February in the value date's year 2013. */
+    cover_mt940_error(MT940_HEAD ":61:1306010230C5,00NTRFNONREF\r\n",
+                      ":61: booking date 0230 does not exist in 2013");
+    /* Date and mark, but no amount: 7 bytes, under the 8 needed. */
+    cover_mt940_error(MT940_HEAD ":61:130601C\r\n",
+                      ":61: '130601C' is too short for a statement line");
+    /* R must be followed by C or D to make a reversal mark. */
+    cover_mt940_error(MT940_HEAD ":61:1306010601RX5,00NTRFNONREF\r\n",
+                      ":61: mark 'RX' is not D, C, RD or RC");
+    cover_mt940_error(MT940_HEAD ":61:1306010601R\r\n",
+                      ":61: mark 'R' is not D, C, RD or RC");
+    /* The line ends after the mark. */
+    cover_mt940_error(MT940_HEAD ":61:1306010601C\r\n",
+                      ":61: amount '' is not a EUR amount");
+    /* The line ends after the booking date. */
+    cover_mt940_error(MT940_HEAD ":61:1306010601\r\n",
+                      ":61: mark '' is not D, C, RD or RC");
+    /* 45 digits: the reader takes 40, which overflow 64 bits. */
+    cover_mt940_error(":20:STMT1\r\n:60F:C130601EUR"
+                      "123456789012345678901234567890123456789012345\r\n",
+                      ":60F: amount '12345678901234567890' is not a EUR "
+                      "amount");
+    /* A lone ',' has no digits. */
+    cover_mt940_error(":20:STMT1\r\n:60F:C130601EUR,\r\n",
+                      ":60F: amount ',' is not a EUR amount");
+    cover_mt940_error(":20:STMT1\r\n:60F:C130601EU1100,00\r\n",
+                      ":60F: currency 'EU1' is not an ISO 4217 code");
+    cover_mt940_error(":20:STMT1\r\n:34F:EU\r\n",
+                      ":34F: 'EU' does not start with a currency code");
+    /* A message without its "-}" end, followed by the next one: the
+    ** damaged field is still reported. */
+    cover_mt940_error(":20:STMT1\r\n:60F:C130601EU1100,00\r\n"
+                      "{1:F01BANKDEFFAXXX0000000000}{2:I940BANKDEFFXXXXN}"
+                      "{4:\r\n",
+                      ":60F: currency 'EU1' is not an ISO 4217 code");
+}
+END_TEST
+
+/* :61: lines as banks write them, one entry each:
+**   ntrf... and NTR-... are no transaction type (a capital and three
+**     capitals, digits or blanks), so they are part of the customer
+**     reference, which becomes the end-to-end id;
+**   CR5,00: C is the mark and R a funds code;
+**   a blank or a line break between the mark and the amount;
+**   NONREF padded to 16 characters and followed by a name (old
+**     Rabobank): the name, no account;
+**   an IBAN as the customer reference and no details line (ASN): the
+**     account, no name;
+**   an ETX control character inside the narrative is dropped;
+**   an amount with nothing after it, and a line of date, mark and a
+**     one-digit amount (8 bytes, the least a :61: can have). */
+START_TEST(test_mt940_statement_line_shapes)
+{
+    struct cover_file f;
+
+    cover_write(&f, MT940_HEAD ":61:1306010601C5,00ntrfREF-A\r\n"
+                               ":61:1306010601C5,01NTR-REF-B\r\n"
+                               ":61:1306010601CR5,02NTRFREF-C\r\n"
+                               ":61:1306010601C 5,03NTRFREF-D\r\n"
+                               ":61:1306010601C\r\n5,04NTRFREF-E\r\n"
+                               ":61:1306010601C5,05NTRFNONREF          "
+                               "J. JANSEN\r\n"
+                               ":61:1306010601C5,06NTRFNL44RABO0123456789\r\n"
+                               ":86:Miete\x03 Juni\r\n"
+                               ":61:1306010601C5,07\r\n:61:130601C5\r\n");
+    cover_expect(&f,
+                 "SELECT amount_cents, counterparty_name,"
+                 " counterparty_account, end_to_end_id, memo"
+                 " FROM bank_statement('%q', 'mt940') ORDER BY entry_index",
+                 "500|NULL|NULL|ntrfREF-A|NULL\n"
+                 "501|NULL|NULL|NTR-REF-B|NULL\n"
+                 "502|NULL|NULL|REF-C|NULL\n"
+                 "503|NULL|NULL|REF-D|NULL\n"
+                 "504|NULL|NULL|REF-E|NULL\n"
+                 "505|J. JANSEN|NULL|NULL|NULL\n"
+                 "506|NULL|NL44RABO0123456789|NULL|Miete Juni\n"
+                 "507|NULL|NULL|NULL|NULL\n"
+                 "500|NULL|NULL|NULL|NULL");
+    cover_remove(&f);
+}
+END_TEST
+
+/* An empty :20: gives no statement id; a :20: whose id is on the next
+** line and ends in a tab gives the id. The 3-character account 123 is
+** too short to end in a currency code, and the USD that ends the third
+** account comes after the :60F: opening balance in EUR, which wins. */
+START_TEST(test_mt940_statement_ids)
+{
+    struct cover_file f;
+
+    cover_write(&f, ":20:\r\n:25:123\r\n:60F:C130601EUR1,00\r\n"
+                    ":62F:C130601EUR1,00\r\n"
+                    ":20:\r\nSTMT2\t\r\n:25:NL91ABNA0417164300\r\n"
+                    ":60F:C130601EUR2,00\r\n:62F:C130601EUR2,00\r\n"
+                    ":20:STMT3\r\n:60F:C130601EUR3,00\r\n"
+                    ":25:51210600/9223382012USD\r\n");
+    cover_expect(&f,
+                 "SELECT statement_id, account, currency"
+                 " FROM bank_statement_balances('%q', 'mt940')",
+                 "NULL|123|EUR\nSTMT2|NL91ABNA0417164300|EUR\n"
+                 "STMT3|51210600/9223382012USD|EUR");
+    cover_remove(&f);
+}
+END_TEST
+
+/* An MT942 in SWIFT blocks with CR line ends (the last line too):
+** {2:O942 makes every entry pending and the format mt942, and the :25:
+** account ends in the currency EUR. "-12,50 EUR Gebuehr" is narrative
+** text, not a message end (more than "-" and 3 characters, no "-}"), and
+** "-}{5:...}" ends the message. */
+START_TEST(test_mt942_blocks_with_cr_line_ends)
+{
+    struct cover_file f;
+
+    cover_write(&f, "{1:F01BANKDEFFAXXX0000000000}"
+                    "{2:O9421200130601BANKDEFFAXXX00000000001306011200N}{4: \r"
+                    ":20:STMT1\r:25:51210600/9223382012EUR\r:28C:1/1\r"
+                    ":61:1306010601D5,00NTRFNONREF\r:86:Miete\r"
+                    "-12,50 EUR Gebuehr\r-}{5:{CHK:123456789ABC}}\r");
+    cover_expect(&f,
+                 "SELECT status, amount_cents, currency, memo, format"
+                 " FROM bank_statement('%q', 'mt940')",
+                 "pending|-500|EUR|Miete -12,50 EUR Gebuehr|mt942");
+    cover_remove(&f);
+}
+END_TEST
+
+/* {2:I940 is an MT940 input message, and text after {4: on its line is a
+** field of its own. The {1: block has a line of its own. */
+START_TEST(test_mt940_field_after_block_four)
+{
+    struct cover_file f;
+
+    cover_write(&f, "{1:F01BANKDEFFAXXX0000000000}\n"
+                    "{2:I940BANKDEFFXXXXN}{4::20:STMT9\n"
+                    ":25:DE89370400440532013000\n:60F:C130601EUR1,00\n"
+                    ":61:1306010601C5,00NTRFNONREF\n-}\n");
+    cover_expect(&f,
+                 "SELECT statement_id, status, amount_cents"
+                 " FROM bank_statement('%q', 'mt940')",
+                 "STMT9|booked|500");
+    cover_remove(&f);
+}
+END_TEST
+
+/* A line holding only ':' joins a tag on the next line (Sparkasse);
+** otherwise it is text of the open field: "Miete" ":" "Juni" are three
+** free-text lines, and a ':' that ends the file is a last line of
+** "Pacht in" ":EUR" (a line that is no tag: no colon after "EUR"). A ':'
+** line before any field, and after the message end, is read over. */
+START_TEST(test_mt940_lone_colon_lines)
+{
+    struct cover_file f;
+
+    cover_write(&f, ":\r\nBank header\r\n" MT940_HEAD
+                    ":61:1306010601C5,00NTRFNONREF\r\n:86:Miete\r\n:\r\n"
+                    "Juni\r\n:61:1306010601C6,00NTRFNONREF\r\n:86:Pacht in\r\n"
+                    ":EUR\r\n"
+                    ":\r\n");
+    cover_expect(&f,
+                 "SELECT memo FROM bank_statement('%q', 'mt940')"
+                 " ORDER BY entry_index",
+                 "Miete : Juni\nPacht in :EUR :");
+    cover_remove(&f);
+    cover_write(&f, MT940_HEAD ":62F:C130601EUR100,00\r\n-\r\n:\r\n");
+    cover_expect(&f,
+                 "SELECT opening_balance_cents, closing_balance_cents"
+                 " FROM bank_statement_balances('%q', 'mt940')",
+                 "10000|10000");
+    cover_remove(&f);
+}
+END_TEST
+
+/* :86: fields before any :61: describe the statement and are not read;
+** two :86: fields after a :61: are one narrative of two lines. */
+START_TEST(test_mt940_repeated_information_fields)
+{
+    struct cover_file f;
+
+    cover_write(&f, MT940_HEAD ":86:Kontoauszug Juni\r\n:86:Seite 1\r\n"
+                               ":61:1306010601C5,00NTRFNONREF\r\n"
+                               ":86:Line one\r\n:86:Line two\r\n");
+    cover_expect(&f, "SELECT memo FROM bank_statement('%q', 'mt940')",
+                 "Line one Line two");
+    cover_remove(&f);
+}
+END_TEST
+
+/* The currency= option, with blanks, tabs and an empty item around it,
+** gives a statement without any currency USD: 5,00 is 500 cents; so does
+** the option followed by a ','. Given twice it is an error, even with the
+** same value, and the misspelt 'currenzy=USD' is an unknown option. */
+START_TEST(test_mt940_currency_option_forms)
+{
+    struct cover_file f;
+
+    cover_write(&f, ":20:S1\r\n:25:DE12345\r\n"
+                    ":61:1306010601C5,00NTRFNONREF\r\n");
+    cover_expect(&f,
+                 "SELECT amount_cents, currency FROM bank_statement('%q',"
+                 " 'mt940', ' \tcurrency=USD\t ,, ')",
+                 "500|USD");
+    cover_expect(&f,
+                 "SELECT amount_cents, currency FROM bank_statement('%q',"
+                 " 'mt940', 'currency=USD,')",
+                 "500|USD");
+    cover_expect_error(&f,
+                       "SELECT * FROM bank_statement('%q', 'mt940',"
+                       " 'currenzy=USD')",
+                       "unknown mt940 option 'currenzy=USD'");
+    cover_expect_error(&f,
+                       "SELECT * FROM bank_statement('%q', 'mt940',"
+                       " 'currency=USD,currency=USD')",
+                       "mt940 option 'currency' is given twice");
+    cover_remove(&f);
+}
+END_TEST
+
+Suite *cover_statement_suite(void)
+{
+    Suite *s = suite_create("cover_statement");
+    TCase *narrative = tcase_create("mt940_narrative");
+    TCase *reader = tcase_create("mt940_reader");
+
+    tcase_add_loop_test(narrative, test_mt940_narrative_layouts, 0,
+                        N_NARRATIVE_CASES);
+    suite_add_tcase(s, narrative);
+    tcase_add_test(reader, test_mt940_booking_year_turns);
+    tcase_add_test(reader, test_mt940_damaged_fields);
+    tcase_add_test(reader, test_mt940_statement_line_shapes);
+    tcase_add_test(reader, test_mt940_statement_ids);
+    tcase_add_test(reader, test_mt942_blocks_with_cr_line_ends);
+    tcase_add_test(reader, test_mt940_field_after_block_four);
+    tcase_add_test(reader, test_mt940_lone_colon_lines);
+    tcase_add_test(reader, test_mt940_repeated_information_fields);
+    tcase_add_test(reader, test_mt940_currency_option_forms);
+    suite_add_tcase(s, reader);
+    return s;
+}
