@@ -1,9 +1,9 @@
 /*
 ** camt.053/camt.054 and OFX statements that the format suites' samples
-** leave out, written to reach the readers' rarer paths: codes padded with
-** white space, CDATA and comments in text, damaged amounts and dates,
-** namespaces of other messages, prologs with comments, UTF-16 files,
-** batches over several NtryDtls, split rows that overflow, and OFX
+** leave out, written to reach the readers' rarer paths. camt: codes
+** padded with white space, CDATA and comments in text, damaged amounts
+** and dates, namespaces of other messages, prologs with comments, UTF-16
+** files, batches over several NtryDtls and split rows that overflow. OFX:
 ** headers and bodies as banks write them. Every file is written into a
 ** fresh mkdtemp directory and removed after the test. Expected values
 ** follow from the file text, the ISO 20022 and OFX element meanings and
@@ -548,11 +548,11 @@ END_TEST
     "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130603<TRNAMT>5.00<FITID>T1" rest    \
     "</STMTTRN>\r\n"
 
-/* Entities and character references in text: &amp; &gt; &lt; and
-** &nbsp; (U+00A0) are decoded, &#x4a; &#X4B; &#76; are J K L, &#xe9; is
-** é, &#x1F600; is U+1F600 (past the surrogates), and &foo;, &#; and the
-** '&' of "AT&T" (no ';' within 12 bytes) stay as written. A NAME of
-** references to a blank and a tab is empty after trimming. */
+/* Entities and character references in text. &amp; &gt; &lt; and &nbsp;
+** (U+00A0) are decoded. &#x4a; &#X4B; &#76; are J K L, &#xe9; is é, and
+** &#x1F600; is U+1F600, past the surrogates. &foo;, &#; and the '&' of
+** "AT&T" (no ';' within 12 bytes) stay as written. A NAME of references
+** to a blank and a tab is empty after trimming. */
 START_TEST(test_ofx_entities_in_text)
 {
     struct cover_file f;
@@ -573,10 +573,11 @@ START_TEST(test_ofx_entities_in_text)
 }
 END_TEST
 
-/* Character references that name no character: letters that are no hex
-** digits (Z, g, é), a '-', a letter in a decimal reference, NUL, a
-** UTF-16 surrogate, past U+10FFFF (in hex, and in decimal where the
-** reader stops at the eighth digit) and no digits at all. */
+/* Character references that name no character. In order: letters that
+** are no hex digits (Z, g, é), a '-', a letter in a decimal reference,
+** NUL, a UTF-16 surrogate, and past U+10FFFF in hex. In decimal the
+** reader stops past U+10FFFF at the eighth digit. The last has no digits
+** at all. */
 static const char *const ofx_bad_references[] = {
     "&#xZZ;", "&#xg1;", "&#x\xc3\xa9;", "&#x-1;",      "&#1a;",
     "&#0;",   "&#xD800;", "&#x110000;", "&#99999999;", "&#x;",
@@ -660,7 +661,10 @@ END_TEST
 **     tag with a blank before '>';
 **   a STATUS without SEVERITY is no error;
 **   LEDGERBAL without DTASOF gives a closing balance of 12.34 without a
-**     date, and a LEDGERBAL outside the statement is not read. */
+**     date;
+**   a LEDGERBAL outside the statement is not read;
+**   the second transaction is in USD (CURRENCY/CURSYM), the first in the
+**     statement's EUR. */
 START_TEST(test_ofx_tag_shapes)
 {
     struct cover_file f;
@@ -672,13 +676,14 @@ START_TEST(test_ofx_tag_shapes)
                 "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STMTRS><CURDEF>EUR"
                 "<BANKTRANLIST>"
                 OFX_TRN("<NAME >ACME GmbH</name ><MEMO>Miete</memo>")
+                OFX_TRN("<CURRENCY><CURRATE>1.1<CURSYM>USD</CURRENCY>")
                 "</BANKTRANLIST><LEDGERBAL><BALAMT>12.34</LEDGERBAL>"
                 "</STMTRS><LEDGERBAL><BALAMT>99.99<DTASOF>20130630"
                 "</LEDGERBAL></STMTTRNRS></BANKMSGSRSV1></OFX>\r\n");
     cover_expect(&f,
-                 "SELECT counterparty_name, memo, closing_balance_cents"
-                 " FROM bank_statement('%q')",
-                 "ACME GmbH|Miete|1234");
+                 "SELECT counterparty_name, memo, currency,"
+                 " closing_balance_cents FROM bank_statement('%q')",
+                 "ACME GmbH|Miete|EUR|1234\nNULL|NULL|USD|1234");
     cover_expect(&f,
                  "SELECT closing_date, closing_balance_cents"
                  " FROM bank_statement_balances('%q')",
