@@ -278,6 +278,9 @@ START_TEST(test_mt940_damaged_fields)
                       ":61: mark 'RX' is not D, C, RD or RC");
     cover_mt940_error(MT940_HEAD ":61:1306010601R\r\n",
                       ":61: mark 'R' is not D, C, RD or RC");
+    /* R after the mark is a funds code only before a digit. */
+    cover_mt940_error(MT940_HEAD ":61:1306010601CRX5,00NTRFNONREF\r\n",
+                      ":61: amount 'RX5,00NTRFNONREF' is not a EUR amount");
     /* The line ends after the mark. */
     cover_mt940_error(MT940_HEAD ":61:1306010601C\r\n",
                       ":61: amount '' is not a EUR amount");
@@ -316,6 +319,7 @@ END_TEST
 **   an IBAN as the customer reference and no details line (ASN): the
 **     account, no name;
 **   an ETX control character inside the narrative is dropped;
+**   a bank reference padded with blanks before the details line;
 **   an amount with nothing after it;
 **   date, mark and a one-digit amount: 8 bytes, the least a :61: has. */
 START_TEST(test_mt940_statement_line_shapes)
@@ -331,6 +335,8 @@ START_TEST(test_mt940_statement_line_shapes)
                                "J. JANSEN\r\n"
                                ":61:1306010601C5,06NTRFNL44RABO0123456789\r\n"
                                ":86:Miete\x03 Juni\r\n"
+                               ":61:1306010601C5,08NTRFREF-F//B123  \r\n"
+                               "DETAILS\r\n"
                                ":61:1306010601C5,07\r\n:61:130601C5\r\n");
     cover_expect(&f,
                  "SELECT amount_cents, counterparty_name,"
@@ -343,6 +349,7 @@ START_TEST(test_mt940_statement_line_shapes)
                  "504|NULL|NULL|REF-E|NULL\n"
                  "505|J. JANSEN|NULL|NULL|NULL\n"
                  "506|NULL|NL44RABO0123456789|NULL|Miete Juni\n"
+                 "508|NULL|NULL|REF-F|NULL\n"
                  "507|NULL|NULL|NULL|NULL\n"
                  "500|NULL|NULL|NULL|NULL");
     cover_remove(&f);
@@ -350,9 +357,10 @@ START_TEST(test_mt940_statement_line_shapes)
 END_TEST
 
 /* An empty :20: gives no statement id; a :20: whose id is on the next
-** line and ends in a tab gives the id. The 3-character account 123 is
-** too short to end in a currency code, and the USD that ends the third
-** account comes after the :60F: opening balance in EUR, which wins. */
+** line and ends in a tab gives the id, and so does " STMT3" after its
+** blank. The 3-character account 123 is too short to end in a currency
+** code, and the USD that ends the third account comes after the :60F:
+** opening balance in EUR, which wins. */
 START_TEST(test_mt940_statement_ids)
 {
     struct cover_file f;
@@ -361,7 +369,7 @@ START_TEST(test_mt940_statement_ids)
                     ":62F:C130601EUR1,00\r\n"
                     ":20:\r\nSTMT2\t\r\n:25:NL91ABNA0417164300\r\n"
                     ":60F:C130601EUR2,00\r\n:62F:C130601EUR2,00\r\n"
-                    ":20:STMT3\r\n:60F:C130601EUR3,00\r\n"
+                    ":20: STMT3\r\n:60F:C130601EUR3,00\r\n"
                     ":25:51210600/9223382012USD\r\n");
     cover_expect(&f,
                  "SELECT statement_id, account, currency"
@@ -390,6 +398,24 @@ START_TEST(test_mt942_blocks_with_cr_line_ends)
                  "SELECT status, amount_cents, currency, memo, format"
                  " FROM bank_statement('%q', 'mt940')",
                  "pending|-500|EUR|Miete -12,50 EUR Gebuehr|mt942");
+    cover_remove(&f);
+}
+END_TEST
+
+/* An intermediate closing balance :62M: in USD and a final :62F: whose
+** currency is digits: both are left out, and the warning names both. */
+START_TEST(test_mt940_two_closing_warnings)
+{
+    struct cover_file f;
+
+    cover_write(&f, MT940_HEAD ":62M:C130601USD100,00\r\n"
+                               ":62F:C130601123100,00\r\n");
+    cover_expect(&f,
+                 "SELECT closing_balance_cents, warning"
+                 " FROM bank_statement_balances('%q', 'mt940')",
+                 "NULL|the closing balance is in another currency than the "
+                 "opening balance: left out; the closing balance has no ISO "
+                 "4217 currency: left out");
     cover_remove(&f);
 }
 END_TEST
@@ -530,18 +556,20 @@ static void cover_csv_error(const char *content, const char *options_sql,
 }
 
 /* A German export with ':' as the delimiter (any other printable ASCII
-** character may be given), options padded with tabs, an empty item, a
-** trailing ',', header=yes and encoding=utf-8 spelt out, and a currency
-** column: 1.250,00 is 125000 cents, -12,50 USD is -1250. */
+** character may be given). The options have tabs around an item, a blank
+** after '=', an empty item, a trailing ',', and header=yes and
+** encoding=utf-8 spelt out. A currency column gives each row's code:
+** 1.250,00 EUR is 125000 cents, -12,50 USD is -1250. Blanks around a
+** cell are trimmed. */
 START_TEST(test_csv_option_forms)
 {
     cover_csv_expect("Buchungstag:Betrag:Waehrung:Text\r\n"
                      "03.06.2013:1.250,00:EUR:Miete\r\n"
-                     "04.06.2013:-12,50:USD:Gebuehr\r\n",
+                     "04.06.2013:-12,50:USD:  Gebuehr \r\n",
                      "char(9) || 'delimiter=:' || char(9) || ',,header=yes,"
                      "encoding=utf-8,decimal=comma,thousands=point,"
                      "date_order=dmy,date=Buchungstag,amount=Betrag,"
-                     "currency=Waehrung,memo=Text,'",
+                     "currency=Waehrung,memo= Text,'",
                      "booking_date, amount_cents, currency, memo",
                      "2013-06-03|125000|EUR|Miete\n"
                      "2013-06-04|-1250|USD|Gebuehr");
@@ -552,7 +580,9 @@ END_TEST
 **   quote=single: a doubled '' is one quote;
 **   quote=none: double quotes are text;
 **   a quoted cell with a CR-only line break, closed by the last byte of
-**     the file;
+**     the file, and one with a CRLF line break;
+**   a last row that ends in its delimiter, or in a cell, without a line
+**     end;
 **   CR-only line ends with skip=1 over a title line, and blank CRLF
 **     lines between rows. */
 START_TEST(test_csv_quotes_and_line_ends)
@@ -568,6 +598,16 @@ START_TEST(test_csv_quotes_and_line_ends)
     cover_csv_expect("date,amount,memo\r\n2013-06-03,5.00,\"line1\rline2\"",
                      "'date=date,amount=amount,memo=memo,currency=EUR'",
                      "hex(memo)", "6C696E65310D6C696E6532");
+    cover_csv_expect("date,amount,memo\r\n2013-06-03,5.00,\"a\r\nb\"\r\n",
+                     "'date=date,amount=amount,memo=memo,currency=EUR'",
+                     "hex(memo)", "610D0A62");
+    cover_csv_expect("date,amount,memo\n2013-06-03,5.00,Miete\n"
+                     "2013-06-04,6.00,",
+                     "'date=date,amount=amount,memo=memo,currency=EUR'",
+                     "amount_cents, memo", "500|Miete\n600|NULL");
+    cover_csv_expect("date,amount\n2013-06-03,5.00",
+                     "'date=date,amount=amount,currency=EUR'",
+                     "amount_cents", "500");
     cover_csv_expect("Export Konto 0532013000\rdate,amount,memo\r"
                      "2013-06-03,5.00,Miete\r\r2013-06-04,6.00,Pacht\r",
                      "'date=date,amount=amount,memo=memo,currency=EUR,"
@@ -750,6 +790,28 @@ START_TEST(test_csv_debit_credit_and_limits)
                     "line 1: more than 256 columns");
     sqlite3_free(row);
     cover_csv_expect("", "'date=1,amount=2,currency=EUR,header=no'",
+                     "count(*)", "0");
+}
+END_TEST
+
+/* A file that ends before its header row is rejected like an empty
+** file, because it is more likely a failed export than a statement with
+** no entries. The line named is the one after the last line read:
+**   two title lines, skip=1, no line end at the end: line 2;
+**   two blank CRLF lines: line 3;
+**   skip=5 over a file of two lines: line 3.
+** With header=no, blank lines are an empty statement. */
+START_TEST(test_csv_ends_before_header)
+{
+    cover_csv_error("Kontoauszug 0532013000",
+                    "'date=1,amount=2,currency=EUR,skip=1'",
+                    "line 2: the file ends before its header row");
+    cover_csv_error("\r\n\r\n", "'date=1,amount=2,currency=EUR'",
+                    "line 3: the file ends before its header row");
+    cover_csv_error("Kontoauszug\nJuni 2013\n",
+                    "'date=1,amount=2,currency=EUR,skip=5'",
+                    "line 3: the file ends before its header row");
+    cover_csv_expect("\r\n\r\n", "'date=1,amount=2,currency=EUR,header=no'",
                      "count(*)", "0");
 }
 END_TEST
@@ -1016,6 +1078,7 @@ Suite *cover_statement_suite(void)
     tcase_add_test(reader, test_mt940_damaged_fields);
     tcase_add_test(reader, test_mt940_statement_line_shapes);
     tcase_add_test(reader, test_mt940_statement_ids);
+    tcase_add_test(reader, test_mt940_two_closing_warnings);
     tcase_add_test(reader, test_mt942_blocks_with_cr_line_ends);
     tcase_add_test(reader, test_mt940_field_after_block_four);
     tcase_add_test(reader, test_mt940_lone_colon_lines);
@@ -1032,6 +1095,7 @@ Suite *cover_statement_suite(void)
                         (int)(sizeof(csv_cell_cases) /
                               sizeof(csv_cell_cases[0])));
     tcase_add_test(csv, test_csv_debit_credit_and_limits);
+    tcase_add_test(csv, test_csv_ends_before_header);
     tcase_add_test(csv, test_statement_load_reads_csv_whole);
     suite_add_tcase(s, csv);
     tcase_add_test(tables, test_detection_edge_shapes);

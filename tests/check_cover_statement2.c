@@ -434,6 +434,8 @@ static const struct {
     {"<?xml version=\"1.0\"?>\n", "not well-formed XML"},
     {"<?xml version=\"1.0\"?>\n<", "not well-formed XML"},
     {"<?xml version=\"1.0\"?>\n<!-- never closed", "not well-formed XML"},
+    /* Only white space: no document at all. */
+    {" \n\t\n", "not well-formed XML"},
     /* Cut short after the account, with blanks and CR LF at the end. */
     {CAMT_OPEN CAMT_ACCT " \t\r\n",
      "the file ends before its XML is complete"},
@@ -451,8 +453,8 @@ START_TEST(test_camt_damaged_documents)
 END_TEST
 
 /* A comment before the root element is read over. The batch option
-** may be followed by ',' and blanks, and given twice it is an error;
-** batch=whole is no batch mode. */
+** may be followed by ',' and blanks, or by ',' alone, and given twice it
+** is an error. batch=whole is no batch mode. */
 START_TEST(test_camt_prolog_comment_and_options)
 {
     struct cover_file f;
@@ -467,6 +469,10 @@ START_TEST(test_camt_prolog_comment_and_options)
                  "SELECT amount_cents, format"
                  " FROM bank_statement('%q', NULL, 'batch=entry, ')",
                  "500|camt.053");
+    cover_expect(&f,
+                 "SELECT tx_index FROM bank_statement('%q', NULL,"
+                 " 'batch=split,')",
+                 "NULL");
     cover_expect_error(&f,
                        "SELECT * FROM bank_statement('%q', 'camt',"
                        " 'batch=entry,batch=split')",
