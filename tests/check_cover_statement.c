@@ -356,10 +356,10 @@ START_TEST(test_mt940_statement_line_shapes)
 }
 END_TEST
 
-/* An empty :20: gives no statement id; a :20: whose id is on the next
+/* An empty :20: gives no statement id. A :20: whose id is on the next
 ** line and ends in a tab gives the id, and so does " STMT3" after its
 ** blank. The 3-character account 123 is too short to end in a currency
-** code, and the USD that ends the third account comes after the :60F:
+** code. The USD that ends the third account comes after the :60F:
 ** opening balance in EUR, which wins. */
 START_TEST(test_mt940_statement_ids)
 {
