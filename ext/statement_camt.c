@@ -260,31 +260,34 @@ static int camt_is_space(char c)
 
 /* Copies the text of node (its text and CDATA children) with surrounding
 ** white space removed into buf of cap bytes. Returns the length, or -1
-** when it does not fit. */
+** when the trimmed text does not fit: the white space around a code may
+** be longer than the code's buffer. */
 int camt_text(const xmlNode *node, char *buf, int cap)
 {
     const xmlNode *child;
-    int n = 0;
-    int start = 0;
+    const char *p;
+    int n = 0;   /* bytes read after the leading white space */
+    int len = 0; /* of those, up to the last that is not white space */
 
     for (child = node->children; child != NULL; child = child->next) {
-        int len;
         if (child->type != XML_TEXT_NODE &&
             child->type != XML_CDATA_SECTION_NODE)
             continue;
-        len = (int)strlen((const char *)child->content);
-        if (len >= cap - n)
-            return -1;
-        memcpy(buf + n, child->content, (size_t)len);
-        n += len;
+        for (p = (const char *)child->content; *p != '\0'; p++) {
+            if (n == 0 && camt_is_space(*p))
+                continue;
+            if (!camt_is_space(*p)) {
+                if (n >= cap - 1)
+                    return -1;
+                len = n + 1;
+            }
+            if (n < cap - 1)
+                buf[n] = *p;
+            n++;
+        }
     }
-    while (n > 0 && camt_is_space(buf[n - 1]))
-        n--;
-    while (start < n && camt_is_space(buf[start]))
-        start++;
-    memmove(buf, buf + start, (size_t)(n - start));
-    buf[n - start] = '\0';
-    return n - start;
+    buf[len] = '\0';
+    return len;
 }
 
 /* Appends node's trimmed text to out, after a ' ' when out already has

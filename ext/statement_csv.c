@@ -985,6 +985,15 @@ static int csv_start(struct csv_state *st)
     if (statement_add_info(st->file) == NULL)
         return SQLITE_NOMEM;
     rc = csv_next_row(st, &got);
+    /* Like an empty file, a file that ends before its header row (only
+    ** the skipped lines, or blank lines) is more likely a failed export
+    ** than an empty statement. */
+    if (rc == SQLITE_OK && !got && st->opt.header)
+        return csv_fail(st,
+                        "line %d: the file ends before its header row; "
+                        "export the statement again, or check skip= and "
+                        "header=no",
+                        st->line);
     if (rc != SQLITE_OK || !got)
         return rc;
     st->expected_cells = st->n_cells;
