@@ -237,7 +237,9 @@ END_TEST
 /*
 ** RF references (ISO 11649: check = 98 - (payload + 'RF00', letters as
 ** 10..35) mod 97). 'RF19 5390 0754 7034' has a wrong check (18 is right):
-** it is kept as one invalid reference over its four words.
+** it is kept as one invalid reference over its four words, whose span
+** also gives its plain keys, ref_normalize form (zeros cut per group)
+** and characters as written, for an invoice numbered like it.
 ** 'RF18' then 8 groups of 1234: the 8th ends 44 bytes from 'RF', past the
 ** 40 a reference may span, and 6 and 7 groups have a payload over 21
 ** characters. 1 to 5 groups need 54, 19, 92, 70 and 66, so the longest,
@@ -254,7 +256,9 @@ START_TEST(test_memo_rf_invalid_and_regrouped)
     ck_assert_str_eq(m.refs[0].ref.payload, "539007547034");
     ck_assert_int_eq(m.refs[0].start, 0);
     ck_assert_int_eq(m.refs[0].end, 19);
-    ck_assert_int_eq(m.key_count, 0);
+    ck_assert_int_eq(m.key_count, 2);
+    ck_assert(has_key(&m, "RF1953907547034"));
+    ck_assert(has_key(&m, "RF19539007547034"));
     parse("RF18 1234 1234 1234 1234 1234 1234 1234 1234", &m);
     ck_assert_int_eq(m.ref_count, 1);
     ck_assert_int_eq(m.refs[0].ref.valid, 0);
@@ -296,7 +300,8 @@ END_TEST
 
 /*
 ** Belgian structured communications: 090/9337/55493 has the check 93 =
-** 0909337554 mod 97, with '***' as well as '+++'. 55494 is a wrong check:
+** 0909337554 mod 97, with '***' as well as '+++'. Its span gives the
+** plain keys 90933755493 (leading zero cut) and 090933755493. 55494 is a wrong check:
 ** kept as invalid. Two '+' only, a missing closing mark, or 15 digits
 ** between the marks give no reference. A word that starts before the
 ** opening marks ('x+++...') or ends after the closing ones is not inside
@@ -310,7 +315,9 @@ START_TEST(test_memo_belgian_shapes)
     parse("***090/9337/55493***", &m);
     ck_assert_int_eq(m.ref_count, 1);
     ck_assert_int_eq(m.refs[0].ref.valid, 1);
-    ck_assert_int_eq(m.key_count, 0);
+    ck_assert_int_eq(m.key_count, 2);
+    ck_assert(has_key(&m, "90933755493"));
+    ck_assert(has_key(&m, "090933755493"));
     parse("+++090/9337/55494+++", &m);
     ck_assert_int_eq(m.ref_count, 1);
     ck_assert_int_eq(m.refs[0].ref.valid, 0);
