@@ -359,6 +359,8 @@ static int csv_parse_options(struct csv_state *st, const char *options)
         if (n > 0) {
             int key_len = eq ? (int)(eq - item) : n;
             int value_len = eq ? n - key_len - 1 : 0;
+            /* 'memo = Text' is 'memo=Text': blanks around '=' are layout. */
+            csv_trim(item, &key_len);
             const char *value = eq ? csv_trim(eq + 1, &value_len) : item;
             const char *name =
                 eq ? csv_option_name(item, key_len, value, value_len) : NULL;

@@ -446,6 +446,21 @@ START_TEST(test_csv_comma_decimal)
 }
 END_TEST
 
+/* Blanks on both sides of '=' are layout, as after ',': 'amount = amount'
+** names the column amount, so 1.50 reads as 150 cents. */
+START_TEST(test_csv_blanks_around_equals)
+{
+    struct edge_file f;
+
+    edge_write(&f, "date,amount\n2013-06-01,1.50\n");
+    edge_expect(&f,
+                "SELECT amount_cents FROM bank_statement('%q', 'csv',"
+                " 'date = date, amount = amount, currency = EUR')",
+                "150");
+    edge_remove(&f);
+}
+END_TEST
+
 /* A header row of one empty quoted cell stores no cell text, so the
 ** named-column lookup must raise "no column named", not read a null buffer. */
 START_TEST(test_csv_empty_header_cell)
@@ -490,6 +505,7 @@ Suite *edge_statement_suite(void)
                               sizeof(csv_option_failures[0])));
     tcase_add_test(csv, test_csv_comma_decimal);
     tcase_add_test(csv, test_csv_empty_header_cell);
+    tcase_add_test(csv, test_csv_blanks_around_equals);
     suite_add_tcase(s, csv);
     return s;
 }
