@@ -675,9 +675,9 @@ START_TEST(test_payer_thousands_share_word)
 END_TEST
 
 /*
-** A payer name in Greek longer than a name key: 'XYZ' and 7 words of 9
+** A payer name in Greek longer than a name key. 'XYZ' and 7 words of 9
 ** Greek capitals (18 bytes each) is cut at 127 bytes, 9 bytes into the
-** 7th word, inside a letter, so the key is not valid UTF-8 and is
+** 7th word, inside a letter. So the key is not valid UTF-8 and is
 ** compared byte by byte. Its only common word with customer 'XYZ
 ** Trading' is XYZ: 4 of the payer's 127 bytes match 4 of the 11
 ** characters, Jaro-Winkler (4/127 + 4/11 + 1) / 3 = 0.465 raised by a
@@ -1093,6 +1093,167 @@ START_TEST(test_order_by_variants)
 }
 END_TEST
 
+/* ---- Settings at their bounds and invoice sets ----------------------- */
+
+/*
+** Settings of one query at their bounds, on payment 1 (1000.00 from ACME
+** TRADING naming invoice 1: logit 12.30, auto by default) and payment 2
+** (995.00 for invoice 2 of 1000.00, 5.00 short):
+**   auto_threshold 1: no score reaches 1, so nothing is auto;
+**   fee_abs_cents 0 and fee_pct 0: no tolerance, so 5.00 short is a
+**   partial payment, not a fee;
+**   max_rank 1: one row per payment.
+*/
+START_TEST(test_settings_at_bounds)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0042", 1, 100000, "EUR");
+    cover_add_invoice(db, 2, "Z-2024-0042", 2, 100000, "EUR");
+    cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL, "F-2024-0042",
+                      NULL);
+    cover_add_payment(db, 2, 99500, 0, "ZETA LOGISTICS", NULL, "Z-2024-0042",
+                      NULL);
+    expect_sql(db,
+               "SELECT auto FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "1");
+    expect_sql(db,
+               "SELECT auto FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1 AND auto_threshold = 1",
+               "0");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND rank = 1",
+               "fee");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND rank = 1 AND fee_abs_cents = 0"
+               " AND fee_pct = 0",
+               "short");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND max_rank = 1",
+               "1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Invoice sets of Acme, all due 03-31 (X issued 03-05, the others 03-01):
+**   a memo naming X (id 1) then F-2 (id 2) gives the set [2,1], oldest
+**   first;
+**   a memo naming F-3 (600.00) with 1000.00 paid finds the unnamed F-4
+**   (400.00) to make up the sum: the set [3,4];
+**   a memo naming F-3 and F-4 with 1500.00 paid adds F-5 (500.00):
+**   [3,4,5], but with subset_max_size 2 the two named invoices leave no
+**   room for a third, so that set is not searched for.
+*/
+START_TEST(test_sets_named_and_subset)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (1, 'X-2024-0001', 3, '2024-03-05', '2024-03-31', 70000,"
+                     " 'EUR'),"
+                     " (2, 'F-2024-0002', 3, '2024-03-01', '2024-03-31', 80000,"
+                     " 'EUR')");
+    cover_add_invoice(db, 3, "F-2024-0003", 1, 60000, "EUR");
+    cover_add_invoice(db, 4, "F-2024-0004", 1, 40000, "EUR");
+    cover_add_invoice(db, 5, "F-2024-0005", 1, 50000, "EUR");
+    cover_add_payment(db, 1, 150000, 0, "BETA", NULL,
+                      "X-2024-0001 F-2024-0002", NULL);
+    cover_add_payment(db, 2, 100000, 0, "ACME TRADING", NULL, "F-2024-0003",
+                      NULL);
+    cover_add_payment(db, 3, 150000, 0, "ACME TRADING", NULL,
+                      "F-2024-0003 F-2024-0004", NULL);
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND invoice_ids = '[2,1]'",
+               "1");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND invoice_ids = '[3,4]'",
+               "equal");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 3 AND invoice_ids = '[3,4,5]'",
+               "equal");
+    harness_exec(db, "UPDATE reconcile_settings SET subset_max_size = 2");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 3 AND invoice_ids = '[3,4,5]'",
+               "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** With no fee tolerance, a payment of 1000.00 from Acme, whose open
+** invoices are 600.00, 300.00 and 200.00 (no subset sums to 1000.00), gets
+** no set row.
+*/
+START_TEST(test_sets_no_exact_subset_without_fee)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0001", 1, 60000, "EUR");
+    cover_add_invoice(db, 2, "F-2024-0002", 1, 30000, "EUR");
+    cover_add_invoice(db, 3, "F-2024-0003", 1, 20000, "EUR");
+    cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL, "transfer",
+                      NULL);
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND fee_abs_cents = 0 AND fee_pct = 0"
+               " AND max_rank = 100 AND invoice_ids LIKE '%,%'",
+               "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A key of 29 characters, 'A' and 28 digits, in a memo, and 262 open
+** invoices one edit from it: 252 with one of the 28 digits changed and
+** 10 with a digit added at the end. That is more than the 256 neighbours
+** a typo lookup collects. Only invoice 1, whose first digit differs and
+** which is collected among the first, has the payment's amount: it is
+** found, with its typo.
+*/
+START_TEST(test_ref_typo_lookup_limit)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    harness_exec(
+        db,
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n"
+        " WHERE i < 251),"
+        " k(key) AS (SELECT '1234567890123456789012345678')"
+        " INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency)"
+        " SELECT i + 1, 'A' || substr(key, 1, i / 9)"
+        " || ((substr(key, i / 9 + 1, 1) + i % 9 + 1) % 10)"
+        " || substr(key, i / 9 + 2), 2, '2024-03-01', '2024-03-31',"
+        " CASE WHEN i = 0 THEN 4242 ELSE 100000 + i END, 'EUR' FROM n, k");
+    harness_exec(
+        db,
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n"
+        " WHERE i < 9)"
+        " INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency)"
+        " SELECT 1000 + i, 'A1234567890123456789012345678' || i, 2,"
+        " '2024-03-01', '2024-03-31', 200000 + i, 'EUR' FROM n");
+    cover_add_payment(db, 1, 4242, 0, NULL, NULL,
+                      "A1234567890123456789012345678", NULL);
+    expect_sql(db, "SELECT number FROM invoices WHERE invoice_id = 1",
+               "A2234567890123456789012345678");
+    expect_sql(db, REF_OF(1, 1),
+               "ref 'A2234567890123456789012345678' in memo as"
+               " 'A1234567890123456789012345678' (one edit)");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---- Tables written by another tool ---------------------------------- */
 
 /* The columns reconcile_candidates reads, with no constraint at all. */
@@ -1358,6 +1519,43 @@ START_TEST(test_bare_decisions)
 }
 END_TEST
 
+/* ---- ar_aging's schema prefix --------------------------------------- */
+
+/*
+** ar_aging reads the statement text to notice a schema prefix, which
+** SQLite does not pass on. Every way of writing one is an error naming
+** it: blanks, tabs and line ends around the '.', the name in [ ], in
+** backquotes, with a '$' or a non-ASCII letter. Words that only contain
+** ar_aging (my_ar_aging, ar_aging2, '{ar_aging') and the prefix main are
+** no prefix.
+*/
+START_TEST(test_aging_schema_prefix_spellings)
+{
+    sqlite3 *db = harness_open_schema();
+    static const char *const prefixed[][2] = {
+        {"SELECT * FROM aux\t \r\n.\r\n\t ar_aging('2013-06-30')", "aux"},
+        {"SELECT * FROM [aux].ar_aging('2013-06-30')", "aux"},
+        {"SELECT * FROM `aux`.ar_aging('2013-06-30')", "aux"},
+        {"SELECT * FROM aux$1.ar_aging('2013-06-30')", "aux$1"},
+        {"SELECT * FROM a\xC3\xBCx.ar_aging('2013-06-30')", "a\xC3\xBCx"}};
+    size_t i;
+
+    harness_exec(db, "ATTACH ':memory:' AS aux;"
+                     "ATTACH ':memory:' AS \"aux$1\";"
+                     "ATTACH ':memory:' AS \"a\xC3\xBCx\"");
+    for (i = 0; i < sizeof(prefixed) / sizeof(*prefixed); i++) {
+        char *expected = sqlite3_mprintf("got '%s.ar_aging'", prefixed[i][1]);
+        expect_sql_error(db, prefixed[i][0], expected);
+        sqlite3_free(expected);
+    }
+    expect_sql(db,
+               "SELECT 1 AS my_ar_aging, 2 AS ar_aging2, '{ar_aging', count(*)"
+               " FROM main.ar_aging('2013-06-30')",
+               "1|2|{ar_aging|0");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *cover_reconcile2_suite(void)
 {
     Suite *s = suite_create("cover_reconcile2");
@@ -1366,6 +1564,7 @@ Suite *cover_reconcile2_suite(void)
     TCase *claims = tcase_create("claims");
     TCase *bare = tcase_create("bare");
     TCase *evidence = tcase_create("evidence");
+    TCase *aging = tcase_create("aging");
 
     tcase_add_test(refs, test_ref_typo_drops_character);
     tcase_add_test(refs, test_ref_typo_adds_character);
@@ -1405,6 +1604,10 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(evidence, test_evidence_partly_allocated);
     tcase_add_test(evidence, test_decision_reject_sets_and_long_ids);
     tcase_add_test(evidence, test_order_by_variants);
+    tcase_add_test(evidence, test_settings_at_bounds);
+    tcase_add_test(evidence, test_sets_named_and_subset);
+    tcase_add_test(evidence, test_sets_no_exact_subset_without_fee);
+    tcase_add_test(refs, test_ref_typo_lookup_limit);
     suite_add_tcase(s, evidence);
     tcase_add_test(bare, test_bare_invoice_rows_rejected);
     tcase_add_test(bare, test_bare_payment_row_rejected);
@@ -1414,5 +1617,7 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(bare, test_bare_first_year);
     tcase_add_test(bare, test_bare_decisions);
     suite_add_tcase(s, bare);
+    tcase_add_test(aging, test_aging_schema_prefix_spellings);
+    suite_add_tcase(s, aging);
     return s;
 }
