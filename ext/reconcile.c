@@ -597,8 +597,12 @@ static int score_payments(reconcile_vtab *vtab, reconcile_cursor *cursor,
             rc = reconcile_result_copy_payment(&cursor->result, previous, kept);
         else
             rc = score_one(vtab, cursor, &p, previous != NULL);
-        if (rc != SQLITE_OK)
-            break;
+        if (rc != SQLITE_OK) {
+            /* Not a failure of this statement: find_duplicate has set the
+            ** message, or it is SQLITE_NOMEM. */
+            sqlite3_reset(stmt);
+            return rc;
+        }
     }
     sqlite3_reset(stmt);
     if (rc == SQLITE_DONE)
