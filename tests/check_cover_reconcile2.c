@@ -333,6 +333,16 @@ START_TEST(test_ref_void_invoice_explains_memo)
     expect_sql(db, REF_OF(2, 4),
                "ref 'F-2023-0201' in memo as 'F-2023-0200' (one edit)");
     expect_sql(db, REF_OF(3, 4), "no ref in memo");
+    /* Payment 1's first row, invoice 2: -6 - 3.0 (the memo names another
+    ** invoice) + amount equal 5.0 + payer is the customer 5.0 + 0.80 =
+    ** 1.80, a score of 0.858. With auto_threshold 0.5 it passes, and the
+    ** margin over invoice 4 (6.5) too, but a memo naming a void invoice
+    ** still keeps it from auto. */
+    expect_sql(db,
+               "SELECT invoice_ids, auto, instr(evidence, '; memo names a paid"
+               " or void invoice') > 0 FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1 AND auto_threshold = 0.5",
+               "[2]|0|1");
     sqlite3_close(db);
 }
 END_TEST
@@ -1465,6 +1475,69 @@ START_TEST(test_bare_open_order_by_issue_then_id)
 END_TEST
 
 /*
+** A table replaced by a view that fails while it is read (here an
+** integer overflow in abs()) gives an error naming the table and
+** SQLite's message: customers, invoices, payer_aliases,
+** reconcile_settings, reconcile_decisions, and payments where only the
+** look for an earlier duplicate reads the failing column (of payment 2,
+** allocated in full and received the day before payment 1).
+*/
+START_TEST(test_bare_view_fails_while_read)
+{
+    static const char *const views[][2] = {
+        {"ALTER TABLE customers RENAME TO customer_rows;"
+         "CREATE VIEW customers AS SELECT customer_id,"
+         " abs(-9223372036854775807 - 1) AS name FROM customer_rows",
+         "reconcile_candidates: reading customers failed: integer overflow"},
+        {"ALTER TABLE invoices RENAME TO invoice_rows;"
+         "CREATE VIEW invoices AS SELECT invoice_id, number, customer_id,"
+         " issue_date, due_date, total_cents,"
+         " abs(-9223372036854775807 - 1) AS allocated_cents, currency,"
+         " status FROM invoice_rows",
+         "reconcile_candidates: reading invoices failed: integer overflow"},
+        {"DROP TABLE payer_aliases;"
+         "CREATE VIEW payer_aliases AS SELECT 'name' AS kind,"
+         " abs(-9223372036854775807 - 1) AS alias, 1 AS customer_id",
+         "reconcile_candidates: reading payer_aliases failed: integer"
+         " overflow"},
+        {"CREATE VIEW reconcile_settings AS SELECT 1 AS id,"
+         " abs(-9223372036854775807 - 1) AS auto_threshold,"
+         " 2.0 AS auto_margin, 1000 AS fee_abs_cents, 3.0 AS fee_pct,"
+         " 5 AS max_rank, 16 AS subset_max_invoices, 8 AS subset_max_size,"
+         " 365 AS closed_lookback_days, 5 AS duplicate_days",
+         "reconcile_candidates: reading reconcile_settings failed: integer"
+         " overflow"},
+        {"CREATE VIEW reconcile_decisions AS SELECT 1 AS payment_id,"
+         " 'reject' AS decision,"
+         " abs(-9223372036854775807 - 1) AS invoice_ids",
+         "reconcile_candidates: reading reconcile_decisions failed: integer"
+         " overflow"},
+        {"INSERT INTO payments (payment_id, received_date, amount_cents,"
+         " allocated_cents, currency) VALUES"
+         " (2, '2024-03-30', 100000, 100000, 'EUR');"
+         "ALTER TABLE payments RENAME TO payment_rows;"
+         "CREATE VIEW payments AS SELECT payment_id, customer_id,"
+         " received_date, amount_cents, allocated_cents, currency,"
+         " payer_name, payer_account, reference, CASE WHEN payment_id = 2"
+         " THEN abs(-9223372036854775807 - 1) END AS structured_ref, status"
+         " FROM payment_rows",
+         "reconcile_candidates: reading payments failed: integer overflow"}};
+    size_t i;
+
+    for (i = 0; i < sizeof(views) / sizeof(*views); i++) {
+        sqlite3 *db = cover_open_bare();
+        harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                         " amount_cents, currency) VALUES"
+                         " (1, '2024-03-31', 100000, 'EUR')");
+        harness_exec(db, views[i][0]);
+        expect_sql_error(db, "SELECT * FROM reconcile_candidates",
+                         views[i][1]);
+        sqlite3_close(db);
+    }
+}
+END_TEST
+
+/*
 ** Dates in year 1: the paid and void invoices are read from 365 days
 ** before the oldest payment, which is before 0001-01-01, so from that
 ** day. The payment of 0001-02-01 is one day after the due date.
@@ -1615,6 +1688,7 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(bare, test_bare_odd_invoice_numbers);
     tcase_add_test(bare, test_bare_open_order_by_issue_then_id);
     tcase_add_test(bare, test_bare_first_year);
+    tcase_add_test(bare, test_bare_view_fails_while_read);
     tcase_add_test(bare, test_bare_decisions);
     suite_add_tcase(s, bare);
     tcase_add_test(aging, test_aging_schema_prefix_spellings);
