@@ -840,7 +840,10 @@ END_TEST
 ** equally, and payment 3 (a name learned for both Acme and Zeta) fits
 ** invoices 1, 2 and 3 equally, so neither is auto at first. The second
 ** reading leaves payment 2 only invoice 2 (auto); the third leaves
-** payment 3 only invoice 3 (auto).
+** payment 3 only invoice 3 (auto). Payment 4 is like payment 3 (another
+** reference), so it also gets invoice 3 as an auto match in the third
+** reading, but payment 3 claims it first; with no reading left, payment
+** 4 keeps that row, not auto, naming payment 3.
 */
 START_TEST(test_claims_chain_of_three)
 {
@@ -858,10 +861,13 @@ START_TEST(test_claims_chain_of_three)
                       NULL);
     cover_add_payment(db, 3, 100000, 0, "Acme-Zeta Holding", NULL,
                       "transfer", NULL);
+    cover_add_payment(db, 4, 100000, 0, "Acme-Zeta Holding", NULL,
+                      "transfer 2", NULL);
     expect_sql(db,
-               "SELECT payment_id, invoice_ids, auto FROM reconcile_candidates"
-               " WHERE rank = 1",
-               "1|[1]|1\n2|[2]|1\n3|[3]|1");
+               "SELECT payment_id, invoice_ids, auto, instr(evidence, '; an"
+               " invoice is taken by payment 3') > 0"
+               " FROM reconcile_candidates WHERE rank = 1",
+               "1|[1]|1|0\n2|[2]|1|0\n3|[3]|1|0\n4|[3]|0|1");
     sqlite3_close(db);
 }
 END_TEST
@@ -1400,7 +1406,9 @@ END_TEST
 **   a number of 600 characters is stored cut and named by nothing;
 **   'Σ-100' keeps its Greek letter, and the memo 'Σ-100' names it;
 **   'É-01' is E1 normalized and 01 as written, two keys of one length,
-**   and the memo 'E1' names it.
+**   and the memo 'E1' names it;
+**   'F1-0２' (a fullwidth 2) normalizes to F12, whose digits 12 are as
+**   long as the ASCII digits written, 10, and the memo 'F12' names it.
 */
 START_TEST(test_bare_odd_invoice_numbers)
 {
@@ -1417,7 +1425,9 @@ START_TEST(test_bare_odd_invoice_numbers)
         " (16, 'N123456789012345678901234567890123456789012345', 1,"
         " '2024-03-01', '2024-03-31', 1600, 'EUR'),"
         " (17, '\xCE\xA3-100', 1, '2024-03-01', '2024-03-31', 1700, 'EUR'),"
-        " (18, '\xC3\x89-01', 1, '2024-03-01', '2024-03-31', 1800, 'EUR');"
+        " (18, '\xC3\x89-01', 1, '2024-03-01', '2024-03-31', 1800, 'EUR'),"
+        " (19, 'F1-0\xEF\xBC\x92', 1, '2024-03-01', '2024-03-31', 1900,"
+        " 'EUR');"
         "INSERT INTO payments (payment_id, received_date, amount_cents,"
         " currency, reference) VALUES"
         " (11, '2024-03-31', 1100, 'EUR', 'A12'),"
@@ -1427,7 +1437,8 @@ START_TEST(test_bare_odd_invoice_numbers)
         " (15, '2024-03-31', 1500, 'EUR', 'x'),"
         " (16, '2024-03-31', 1600, 'EUR', 'x'),"
         " (17, '2024-03-31', 1700, 'EUR', '\xCE\xA3-100'),"
-        " (18, '2024-03-31', 1800, 'EUR', 'E1')",
+        " (18, '2024-03-31', 1800, 'EUR', 'E1'),"
+        " (19, '2024-03-31', 1900, 'EUR', 'F12')",
         long_number);
 
     harness_exec(db, sql);
@@ -1441,6 +1452,7 @@ START_TEST(test_bare_odd_invoice_numbers)
     expect_sql(db, REF_OF(16, 16), "no ref in memo");
     expect_sql(db, REF_OF(17, 17), "ref '\xCE\xA3-100' in memo");
     expect_sql(db, REF_OF(18, 18), "ref '\xC3\x89-01' in memo as 'E1'");
+    expect_sql(db, REF_OF(19, 19), "ref 'F1-0\xEF\xBC\x92' in memo as 'F12'");
     sqlite3_close(db);
 }
 END_TEST
@@ -1477,10 +1489,10 @@ END_TEST
 /*
 ** A table replaced by a view that fails while it is read (here an
 ** integer overflow in abs()) gives an error naming the table and
-** SQLite's message: customers, invoices, payer_aliases,
-** reconcile_settings, reconcile_decisions, and payments where only the
-** look for an earlier duplicate reads the failing column (of payment 2,
-** allocated in full and received the day before payment 1).
+** SQLite's message. The tables are customers, invoices, payer_aliases,
+** reconcile_settings, reconcile_decisions and payments. For payments,
+** only the look for an earlier duplicate reads the failing column, of
+** payment 2, allocated in full and received the day before payment 1.
 */
 START_TEST(test_bare_view_fails_while_read)
 {
@@ -1534,6 +1546,45 @@ START_TEST(test_bare_view_fails_while_read)
                          views[i][1]);
         sqlite3_close(db);
     }
+}
+END_TEST
+
+/*
+** A reconcile_settings table of another tool with no row gives the
+** defaults. A view with NULL in every column but max_rank keeps each
+** default too, and max_rank 1 leaves one row of payment 1. It has two, both of its customer 1: invoice 1 (1000.00, its
+** amount, auto) and invoice 4 (200.00, a partial payment).
+*/
+START_TEST(test_bare_settings_nulls_keep_defaults)
+{
+    sqlite3 *db = cover_open_bare();
+
+    harness_exec(db,
+                 "INSERT INTO payments (payment_id, customer_id,"
+                 " received_date, amount_cents, currency) VALUES"
+                 " (1, 1, '2024-03-31', 100000, 'EUR');"
+                 "INSERT INTO invoices (invoice_id, number, customer_id,"
+                 " issue_date, due_date, total_cents, currency) VALUES"
+                 " (4, 'F-4', 1, '2024-03-01', '2024-03-31', 20000, 'EUR')");
+    harness_exec(db, "CREATE TABLE reconcile_settings (id INTEGER,"
+                     " auto_threshold, auto_margin, fee_abs_cents, fee_pct,"
+                     " max_rank, subset_max_invoices, subset_max_size,"
+                     " closed_lookback_days, duplicate_days)");
+    expect_sql(db,
+               "SELECT count(*), sum(auto) FROM reconcile_candidates"
+               " WHERE payment_id = 1",
+               "2|1");
+    harness_exec(db, "DROP TABLE reconcile_settings;"
+                     "CREATE VIEW reconcile_settings AS SELECT 1 AS id,"
+                     " NULL AS auto_threshold, NULL AS auto_margin,"
+                     " NULL AS fee_abs_cents, NULL AS fee_pct, 1 AS max_rank,"
+                     " NULL AS subset_max_invoices, NULL AS subset_max_size,"
+                     " NULL AS closed_lookback_days, NULL AS duplicate_days");
+    expect_sql(db,
+               "SELECT invoice_ids, auto FROM reconcile_candidates"
+               " WHERE payment_id = 1",
+               "[1]|1");
+    sqlite3_close(db);
 }
 END_TEST
 
@@ -1688,6 +1739,7 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(bare, test_bare_odd_invoice_numbers);
     tcase_add_test(bare, test_bare_open_order_by_issue_then_id);
     tcase_add_test(bare, test_bare_first_year);
+    tcase_add_test(bare, test_bare_settings_nulls_keep_defaults);
     tcase_add_test(bare, test_bare_view_fails_while_read);
     tcase_add_test(bare, test_bare_decisions);
     suite_add_tcase(s, bare);
