@@ -742,7 +742,7 @@ static int reconcile_filter(sqlite3_vtab_cursor *base, int idx_num,
     if (vtab->scanning)
         return reconcile_set_error(
             vtab,
-            "reconcile_candidates: reading payments or invoices used reconcile_candidates again; they must be tables, not views that use it");
+            "reconcile_candidates: a table it reads (customers, invoices, payments, payer_aliases, reconcile_decisions, reconcile_settings) used reconcile_candidates again; they must be tables, not views that use it");
     if ((idx_num & PLAN_PAYMENT) && argc > 0) {
         payment_id = argv[0];
         /* "= NULL" matches no row, in SQL and here. */
