@@ -1119,6 +1119,10 @@ END_TEST
 **   fee_abs_cents 0 and fee_pct 0: no tolerance, so 5.00 short is a
 **   partial payment, not a fee;
 **   max_rank 1: one row per payment.
+** Payment 3 (1500.00 from ACME TRADING, no reference) has no single
+** invoice of its amount; with auto_threshold 1 no single row could be
+** safe either, so the subset search runs and finds Acme's invoices 1 and
+** 3 (1000.00 + 500.00), not auto.
 */
 START_TEST(test_settings_at_bounds)
 {
@@ -1126,9 +1130,12 @@ START_TEST(test_settings_at_bounds)
 
     cover_add_invoice(db, 1, "F-2024-0042", 1, 100000, "EUR");
     cover_add_invoice(db, 2, "Z-2024-0042", 2, 100000, "EUR");
+    cover_add_invoice(db, 3, "F-2024-0043", 1, 50000, "EUR");
     cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL, "F-2024-0042",
                       NULL);
     cover_add_payment(db, 2, 99500, 0, "ZETA LOGISTICS", NULL, "Z-2024-0042",
+                      NULL);
+    cover_add_payment(db, 3, 150000, 0, "ACME TRADING", NULL, "transfer",
                       NULL);
     expect_sql(db,
                "SELECT auto FROM reconcile_candidates"
@@ -1151,6 +1158,10 @@ START_TEST(test_settings_at_bounds)
                "SELECT count(*) FROM reconcile_candidates"
                " WHERE payment_id = 1 AND max_rank = 1",
                "1");
+    expect_sql(db,
+               "SELECT invoice_ids, auto FROM reconcile_candidates"
+               " WHERE payment_id = 3 AND rank = 1 AND auto_threshold = 1",
+               "[1,3]|0");
     sqlite3_close(db);
 }
 END_TEST
@@ -1550,6 +1561,30 @@ START_TEST(test_bare_view_fails_while_read)
 END_TEST
 
 /*
+** A customers view that reads reconcile_candidates itself would make the
+** table read itself while it loads. The error names customers among the
+** tables that must not be such views.
+*/
+START_TEST(test_bare_view_reads_candidates)
+{
+    sqlite3 *db = cover_open_bare();
+
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency) VALUES"
+                     " (1, '2024-03-31', 100000, 'EUR');"
+                     "ALTER TABLE customers RENAME TO customer_rows;"
+                     "CREATE VIEW customers AS SELECT payment_id AS"
+                     " customer_id, 'x' AS name FROM reconcile_candidates");
+    expect_sql_error(db, "SELECT * FROM reconcile_candidates",
+                     "reconcile_candidates: a table it reads (customers,"
+                     " invoices, payments, payer_aliases, reconcile_decisions,"
+                     " reconcile_settings) used reconcile_candidates again;"
+                     " they must be tables, not views that use it");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** A reconcile_settings table of another tool with no row gives the
 ** defaults. A view with NULL in every column but max_rank keeps each
 ** default too, and max_rank 1 leaves one row of payment 1. It has two, both of its customer 1: invoice 1 (1000.00, its
@@ -1740,6 +1775,7 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(bare, test_bare_open_order_by_issue_then_id);
     tcase_add_test(bare, test_bare_first_year);
     tcase_add_test(bare, test_bare_settings_nulls_keep_defaults);
+    tcase_add_test(bare, test_bare_view_reads_candidates);
     tcase_add_test(bare, test_bare_view_fails_while_read);
     tcase_add_test(bare, test_bare_decisions);
     suite_add_tcase(s, bare);
