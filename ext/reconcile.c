@@ -597,8 +597,12 @@ static int score_payments(reconcile_vtab *vtab, reconcile_cursor *cursor,
             rc = reconcile_result_copy_payment(&cursor->result, previous, kept);
         else
             rc = score_one(vtab, cursor, &p, previous != NULL);
-        if (rc != SQLITE_OK)
-            break;
+        if (rc != SQLITE_OK) {
+            /* Not a failure of this statement: find_duplicate has set the
+            ** message, or it is SQLITE_NOMEM. */
+            sqlite3_reset(stmt);
+            return rc;
+        }
     }
     sqlite3_reset(stmt);
     if (rc == SQLITE_DONE)
@@ -738,7 +742,7 @@ static int reconcile_filter(sqlite3_vtab_cursor *base, int idx_num,
     if (vtab->scanning)
         return reconcile_set_error(
             vtab,
-            "reconcile_candidates: reading payments or invoices used reconcile_candidates again; they must be tables, not views that use it");
+            "reconcile_candidates: a table it reads (customers, invoices, payments, payer_aliases, reconcile_decisions, reconcile_settings) used reconcile_candidates again; they must be tables, not views that use it");
     if ((idx_num & PLAN_PAYMENT) && argc > 0) {
         payment_id = argv[0];
         /* "= NULL" matches no row, in SQL and here. */

@@ -4,7 +4,9 @@
 ** without a keyword, dates in every order, amounts with signs and currency
 ** marks, card numbers, RF and Belgian references with bad check digits or
 ** odd grouping, and more words, bytes or keys than are read. The rules are in the header of
-** ext/reconcile_memo.c; each test works its keys out from them.
+** ext/reconcile_memo.c; each test works its keys out from them. The
+** creditor reference helpers are checked at the limits their callers
+** guard.
 */
 #include <stdio.h>
 #include <string.h>
@@ -519,10 +521,69 @@ START_TEST(test_normalize_limits)
 }
 END_TEST
 
+/*
+** The check digit helpers reject what make_rf, make_finnish and
+** make_belgian check before calling them: an RF payload of 0 or 22
+** characters or with a character other than a letter or digit ('-', '~'),
+** a Finnish base of 2 or 20 digits or with a letter, a Belgian base with a
+** letter. A lower-case RF payload has the check of its upper case:
+** F2024 + RF00 gives 98 - 90 = 08.
+*/
+START_TEST(test_creditor_check_digit_helpers)
+{
+    char check[3];
+
+    ck_assert_int_eq(creditor_ref_rf_check_digits("", 0, check), 0);
+    ck_assert_int_eq(
+        creditor_ref_rf_check_digits("1234567890123456789012", 22, check), 0);
+    ck_assert_int_eq(creditor_ref_rf_check_digits("12-3", 4, check), 0);
+    ck_assert_int_eq(creditor_ref_rf_check_digits("a~", 2, check), 0);
+    ck_assert_int_eq(creditor_ref_rf_check_digits("f2024", 5, check), 1);
+    ck_assert_str_eq(check, "08");
+    ck_assert_int_eq(creditor_ref_fi_check_digit("12", 2), -1);
+    ck_assert_int_eq(creditor_ref_fi_check_digit("12345678901234567890", 20),
+                     -1);
+    ck_assert_int_eq(creditor_ref_fi_check_digit("12a4", 4), -1);
+    ck_assert_int_eq(creditor_ref_be_check("12345abcde"), -1);
+}
+END_TEST
+
+/*
+** Text that is no reference: '{' is neither a letter, a digit nor one of
+** + * /. 'RFA1234' and 'RF1A234' lack the two check digits, and
+** 'RF18+123' has a '+' in its payload. 3 bare digits are too few for a
+** Finnish reference and 21 too many. Payloads creditor_ref_make rejects
+** name the problem and the payload.
+*/
+START_TEST(test_creditor_ref_rejected_text)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql(db,
+               "SELECT creditor_ref_valid('RF18{5390'),"
+               " creditor_ref_valid('RFA1234'), creditor_ref_valid('RF1A234'),"
+               " creditor_ref_valid('123'), creditor_ref_valid('RF18+123'),"
+               " creditor_ref_valid('123456789012345678901')",
+               "0|0|0|0|0|0");
+    expect_sql_error(db, "SELECT creditor_ref_make('be', '')",
+                     "creditor_ref_make: payload '' is not 1 to 10 digits");
+    expect_sql_error(db, "SELECT creditor_ref_make('be', '12a')",
+                     "creditor_ref_make: payload '12a' is not 1 to 10 digits");
+    expect_sql_error(db, "SELECT creditor_ref_make('fi', '12a4')",
+                     "creditor_ref_make: payload '12a4' is not 3 to 19 digits");
+    expect_sql_error(
+        db, "SELECT creditor_ref_make('fi', '12345678901234567890')",
+        "creditor_ref_make: payload '12345678901234567890' is not 3 to 19"
+        " digits");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *cover_reconcile_suite(void)
 {
     Suite *s = suite_create("cover_reconcile");
     TCase *memo = tcase_create("memo");
+    TCase *creditor = tcase_create("creditor");
 
     tcase_add_test(memo, test_memo_iban_in_groups);
     tcase_add_test(memo, test_memo_iban_one_word);
@@ -543,5 +604,8 @@ Suite *cover_reconcile_suite(void)
     tcase_add_test(memo, test_name_and_account_key_limits);
     tcase_add_test(memo, test_normalize_limits);
     suite_add_tcase(s, memo);
+    tcase_add_test(creditor, test_creditor_check_digit_helpers);
+    tcase_add_test(creditor, test_creditor_ref_rejected_text);
+    suite_add_tcase(s, creditor);
     return s;
 }

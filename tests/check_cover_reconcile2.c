@@ -333,6 +333,16 @@ START_TEST(test_ref_void_invoice_explains_memo)
     expect_sql(db, REF_OF(2, 4),
                "ref 'F-2023-0201' in memo as 'F-2023-0200' (one edit)");
     expect_sql(db, REF_OF(3, 4), "no ref in memo");
+    /* Payment 1's first row, invoice 2: -6 - 3.0 (the memo names another
+    ** invoice) + amount equal 5.0 + payer is the customer 5.0 + 0.80 =
+    ** 1.80, a score of 0.858. With auto_threshold 0.5 it passes, and the
+    ** margin over invoice 4 (6.5) too, but a memo naming a void invoice
+    ** still keeps it from auto. */
+    expect_sql(db,
+               "SELECT invoice_ids, auto, instr(evidence, '; memo names a paid"
+               " or void invoice') > 0 FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1 AND auto_threshold = 0.5",
+               "[2]|0|1");
     sqlite3_close(db);
 }
 END_TEST
@@ -675,9 +685,9 @@ START_TEST(test_payer_thousands_share_word)
 END_TEST
 
 /*
-** A payer name in Greek longer than a name key: 'XYZ' and 7 words of 9
+** A payer name in Greek longer than a name key. 'XYZ' and 7 words of 9
 ** Greek capitals (18 bytes each) is cut at 127 bytes, 9 bytes into the
-** 7th word, inside a letter, so the key is not valid UTF-8 and is
+** 7th word, inside a letter. So the key is not valid UTF-8 and is
 ** compared byte by byte. Its only common word with customer 'XYZ
 ** Trading' is XYZ: 4 of the payer's 127 bytes match 4 of the 11
 ** characters, Jaro-Winkler (4/127 + 4/11 + 1) / 3 = 0.465 raised by a
@@ -830,7 +840,10 @@ END_TEST
 ** equally, and payment 3 (a name learned for both Acme and Zeta) fits
 ** invoices 1, 2 and 3 equally, so neither is auto at first. The second
 ** reading leaves payment 2 only invoice 2 (auto); the third leaves
-** payment 3 only invoice 3 (auto).
+** payment 3 only invoice 3 (auto). Payment 4 is like payment 3 (another
+** reference), so it also gets invoice 3 as an auto match in the third
+** reading, but payment 3 claims it first; with no reading left, payment
+** 4 keeps that row, not auto, naming payment 3.
 */
 START_TEST(test_claims_chain_of_three)
 {
@@ -848,10 +861,13 @@ START_TEST(test_claims_chain_of_three)
                       NULL);
     cover_add_payment(db, 3, 100000, 0, "Acme-Zeta Holding", NULL,
                       "transfer", NULL);
+    cover_add_payment(db, 4, 100000, 0, "Acme-Zeta Holding", NULL,
+                      "transfer 2", NULL);
     expect_sql(db,
-               "SELECT payment_id, invoice_ids, auto FROM reconcile_candidates"
-               " WHERE rank = 1",
-               "1|[1]|1\n2|[2]|1\n3|[3]|1");
+               "SELECT payment_id, invoice_ids, auto, instr(evidence, '; an"
+               " invoice is taken by payment 3') > 0"
+               " FROM reconcile_candidates WHERE rank = 1",
+               "1|[1]|1|0\n2|[2]|1|0\n3|[3]|1|0\n4|[3]|0|1");
     sqlite3_close(db);
 }
 END_TEST
@@ -1093,6 +1109,178 @@ START_TEST(test_order_by_variants)
 }
 END_TEST
 
+/* ---- Settings at their bounds and invoice sets ----------------------- */
+
+/*
+** Settings of one query at their bounds, on payment 1 (1000.00 from ACME
+** TRADING naming invoice 1: logit 12.30, auto by default) and payment 2
+** (995.00 for invoice 2 of 1000.00, 5.00 short):
+**   auto_threshold 1: no score reaches 1, so nothing is auto;
+**   fee_abs_cents 0 and fee_pct 0: no tolerance, so 5.00 short is a
+**   partial payment, not a fee;
+**   max_rank 1: one row per payment.
+** Payment 3 (1500.00 from ACME TRADING, no reference) has no single
+** invoice of its amount; with auto_threshold 1 no single row could be
+** safe either, so the subset search runs and finds Acme's invoices 1 and
+** 3 (1000.00 + 500.00), not auto.
+*/
+START_TEST(test_settings_at_bounds)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0042", 1, 100000, "EUR");
+    cover_add_invoice(db, 2, "Z-2024-0042", 2, 100000, "EUR");
+    cover_add_invoice(db, 3, "F-2024-0043", 1, 50000, "EUR");
+    cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL, "F-2024-0042",
+                      NULL);
+    cover_add_payment(db, 2, 99500, 0, "ZETA LOGISTICS", NULL, "Z-2024-0042",
+                      NULL);
+    cover_add_payment(db, 3, 150000, 0, "ACME TRADING", NULL, "transfer",
+                      NULL);
+    expect_sql(db,
+               "SELECT auto FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "1");
+    expect_sql(db,
+               "SELECT auto FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1 AND auto_threshold = 1",
+               "0");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND rank = 1",
+               "fee");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND rank = 1 AND fee_abs_cents = 0"
+               " AND fee_pct = 0",
+               "short");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND max_rank = 1",
+               "1");
+    expect_sql(db,
+               "SELECT invoice_ids, auto FROM reconcile_candidates"
+               " WHERE payment_id = 3 AND rank = 1 AND auto_threshold = 1",
+               "[1,3]|0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Invoice sets of Acme, all due 03-31 (X issued 03-05, the others 03-01):
+**   a memo naming X (id 1) then F-2 (id 2) gives the set [2,1], oldest
+**   first;
+**   a memo naming F-3 (600.00) with 1000.00 paid finds the unnamed F-4
+**   (400.00) to make up the sum: the set [3,4];
+**   a memo naming F-3 and F-4 with 1500.00 paid adds F-5 (500.00):
+**   [3,4,5], but with subset_max_size 2 the two named invoices leave no
+**   room for a third, so that set is not searched for.
+*/
+START_TEST(test_sets_named_and_subset)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (1, 'X-2024-0001', 3, '2024-03-05', '2024-03-31', 70000,"
+                     " 'EUR'),"
+                     " (2, 'F-2024-0002', 3, '2024-03-01', '2024-03-31', 80000,"
+                     " 'EUR')");
+    cover_add_invoice(db, 3, "F-2024-0003", 1, 60000, "EUR");
+    cover_add_invoice(db, 4, "F-2024-0004", 1, 40000, "EUR");
+    cover_add_invoice(db, 5, "F-2024-0005", 1, 50000, "EUR");
+    cover_add_payment(db, 1, 150000, 0, "BETA", NULL,
+                      "X-2024-0001 F-2024-0002", NULL);
+    cover_add_payment(db, 2, 100000, 0, "ACME TRADING", NULL, "F-2024-0003",
+                      NULL);
+    cover_add_payment(db, 3, 150000, 0, "ACME TRADING", NULL,
+                      "F-2024-0003 F-2024-0004", NULL);
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND invoice_ids = '[2,1]'",
+               "1");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND invoice_ids = '[3,4]'",
+               "equal");
+    expect_sql(db,
+               "SELECT amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 3 AND invoice_ids = '[3,4,5]'",
+               "equal");
+    harness_exec(db, "UPDATE reconcile_settings SET subset_max_size = 2");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 3 AND invoice_ids = '[3,4,5]'",
+               "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** With no fee tolerance, a payment of 1000.00 from Acme, whose open
+** invoices are 600.00, 300.00 and 200.00 (no subset sums to 1000.00), gets
+** no set row.
+*/
+START_TEST(test_sets_no_exact_subset_without_fee)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    cover_add_invoice(db, 1, "F-2024-0001", 1, 60000, "EUR");
+    cover_add_invoice(db, 2, "F-2024-0002", 1, 30000, "EUR");
+    cover_add_invoice(db, 3, "F-2024-0003", 1, 20000, "EUR");
+    cover_add_payment(db, 1, 100000, 0, "ACME TRADING", NULL, "transfer",
+                      NULL);
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND fee_abs_cents = 0 AND fee_pct = 0"
+               " AND max_rank = 100 AND invoice_ids LIKE '%,%'",
+               "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A key of 29 characters, 'A' and 28 digits, in a memo, and 262 open
+** invoices one edit from it: 252 with one of the 28 digits changed and
+** 10 with a digit added at the end. That is more than the 256 neighbours
+** a typo lookup collects. Only invoice 1, whose first digit differs and
+** which is collected among the first, has the payment's amount: it is
+** found, with its typo.
+*/
+START_TEST(test_ref_typo_lookup_limit)
+{
+    sqlite3 *db = cover_open_ledger();
+
+    harness_exec(
+        db,
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n"
+        " WHERE i < 251),"
+        " k(key) AS (SELECT '1234567890123456789012345678')"
+        " INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency)"
+        " SELECT i + 1, 'A' || substr(key, 1, i / 9)"
+        " || ((substr(key, i / 9 + 1, 1) + i % 9 + 1) % 10)"
+        " || substr(key, i / 9 + 2), 2, '2024-03-01', '2024-03-31',"
+        " CASE WHEN i = 0 THEN 4242 ELSE 100000 + i END, 'EUR' FROM n, k");
+    harness_exec(
+        db,
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n"
+        " WHERE i < 9)"
+        " INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency)"
+        " SELECT 1000 + i, 'A1234567890123456789012345678' || i, 2,"
+        " '2024-03-01', '2024-03-31', 200000 + i, 'EUR' FROM n");
+    cover_add_payment(db, 1, 4242, 0, NULL, NULL,
+                      "A1234567890123456789012345678", NULL);
+    expect_sql(db, "SELECT number FROM invoices WHERE invoice_id = 1",
+               "A2234567890123456789012345678");
+    expect_sql(db, REF_OF(1, 1),
+               "ref 'A2234567890123456789012345678' in memo as"
+               " 'A1234567890123456789012345678' (one edit)");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---- Tables written by another tool ---------------------------------- */
 
 /* The columns reconcile_candidates reads, with no constraint at all. */
@@ -1229,7 +1417,9 @@ END_TEST
 **   a number of 600 characters is stored cut and named by nothing;
 **   'Σ-100' keeps its Greek letter, and the memo 'Σ-100' names it;
 **   'É-01' is E1 normalized and 01 as written, two keys of one length,
-**   and the memo 'E1' names it.
+**   and the memo 'E1' names it;
+**   'F1-0２' (a fullwidth 2) normalizes to F12, whose digits 12 are as
+**   long as the ASCII digits written, 10, and the memo 'F12' names it.
 */
 START_TEST(test_bare_odd_invoice_numbers)
 {
@@ -1246,7 +1436,9 @@ START_TEST(test_bare_odd_invoice_numbers)
         " (16, 'N123456789012345678901234567890123456789012345', 1,"
         " '2024-03-01', '2024-03-31', 1600, 'EUR'),"
         " (17, '\xCE\xA3-100', 1, '2024-03-01', '2024-03-31', 1700, 'EUR'),"
-        " (18, '\xC3\x89-01', 1, '2024-03-01', '2024-03-31', 1800, 'EUR');"
+        " (18, '\xC3\x89-01', 1, '2024-03-01', '2024-03-31', 1800, 'EUR'),"
+        " (19, 'F1-0\xEF\xBC\x92', 1, '2024-03-01', '2024-03-31', 1900,"
+        " 'EUR');"
         "INSERT INTO payments (payment_id, received_date, amount_cents,"
         " currency, reference) VALUES"
         " (11, '2024-03-31', 1100, 'EUR', 'A12'),"
@@ -1256,7 +1448,8 @@ START_TEST(test_bare_odd_invoice_numbers)
         " (15, '2024-03-31', 1500, 'EUR', 'x'),"
         " (16, '2024-03-31', 1600, 'EUR', 'x'),"
         " (17, '2024-03-31', 1700, 'EUR', '\xCE\xA3-100'),"
-        " (18, '2024-03-31', 1800, 'EUR', 'E1')",
+        " (18, '2024-03-31', 1800, 'EUR', 'E1'),"
+        " (19, '2024-03-31', 1900, 'EUR', 'F12')",
         long_number);
 
     harness_exec(db, sql);
@@ -1270,6 +1463,7 @@ START_TEST(test_bare_odd_invoice_numbers)
     expect_sql(db, REF_OF(16, 16), "no ref in memo");
     expect_sql(db, REF_OF(17, 17), "ref '\xCE\xA3-100' in memo");
     expect_sql(db, REF_OF(18, 18), "ref '\xC3\x89-01' in memo as 'E1'");
+    expect_sql(db, REF_OF(19, 19), "ref 'F1-0\xEF\xBC\x92' in memo as 'F12'");
     sqlite3_close(db);
 }
 END_TEST
@@ -1299,6 +1493,132 @@ START_TEST(test_bare_open_order_by_issue_then_id)
                "SELECT invoice_ids FROM reconcile_candidates"
                " WHERE payment_id = 1 AND rank = 1",
                "[4,5,3]");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A table replaced by a view that fails while it is read (here an
+** integer overflow in abs()) gives an error naming the table and
+** SQLite's message. The tables are customers, invoices, payer_aliases,
+** reconcile_settings, reconcile_decisions and payments. For payments,
+** only the look for an earlier duplicate reads the failing column, of
+** payment 2, allocated in full and received the day before payment 1.
+*/
+START_TEST(test_bare_view_fails_while_read)
+{
+    static const char *const views[][2] = {
+        {"ALTER TABLE customers RENAME TO customer_rows;"
+         "CREATE VIEW customers AS SELECT customer_id,"
+         " abs(-9223372036854775807 - 1) AS name FROM customer_rows",
+         "reconcile_candidates: reading customers failed: integer overflow"},
+        {"ALTER TABLE invoices RENAME TO invoice_rows;"
+         "CREATE VIEW invoices AS SELECT invoice_id, number, customer_id,"
+         " issue_date, due_date, total_cents,"
+         " abs(-9223372036854775807 - 1) AS allocated_cents, currency,"
+         " status FROM invoice_rows",
+         "reconcile_candidates: reading invoices failed: integer overflow"},
+        {"DROP TABLE payer_aliases;"
+         "CREATE VIEW payer_aliases AS SELECT 'name' AS kind,"
+         " abs(-9223372036854775807 - 1) AS alias, 1 AS customer_id",
+         "reconcile_candidates: reading payer_aliases failed: integer"
+         " overflow"},
+        {"CREATE VIEW reconcile_settings AS SELECT 1 AS id,"
+         " abs(-9223372036854775807 - 1) AS auto_threshold,"
+         " 2.0 AS auto_margin, 1000 AS fee_abs_cents, 3.0 AS fee_pct,"
+         " 5 AS max_rank, 16 AS subset_max_invoices, 8 AS subset_max_size,"
+         " 365 AS closed_lookback_days, 5 AS duplicate_days",
+         "reconcile_candidates: reading reconcile_settings failed: integer"
+         " overflow"},
+        {"CREATE VIEW reconcile_decisions AS SELECT 1 AS payment_id,"
+         " 'reject' AS decision,"
+         " abs(-9223372036854775807 - 1) AS invoice_ids",
+         "reconcile_candidates: reading reconcile_decisions failed: integer"
+         " overflow"},
+        {"INSERT INTO payments (payment_id, received_date, amount_cents,"
+         " allocated_cents, currency) VALUES"
+         " (2, '2024-03-30', 100000, 100000, 'EUR');"
+         "ALTER TABLE payments RENAME TO payment_rows;"
+         "CREATE VIEW payments AS SELECT payment_id, customer_id,"
+         " received_date, amount_cents, allocated_cents, currency,"
+         " payer_name, payer_account, reference, CASE WHEN payment_id = 2"
+         " THEN abs(-9223372036854775807 - 1) END AS structured_ref, status"
+         " FROM payment_rows",
+         "reconcile_candidates: reading payments failed: integer overflow"}};
+    size_t i;
+
+    for (i = 0; i < sizeof(views) / sizeof(*views); i++) {
+        sqlite3 *db = cover_open_bare();
+        harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                         " amount_cents, currency) VALUES"
+                         " (1, '2024-03-31', 100000, 'EUR')");
+        harness_exec(db, views[i][0]);
+        expect_sql_error(db, "SELECT * FROM reconcile_candidates",
+                         views[i][1]);
+        sqlite3_close(db);
+    }
+}
+END_TEST
+
+/*
+** A customers view that reads reconcile_candidates itself would make the
+** table read itself while it loads. The error names customers among the
+** tables that must not be such views.
+*/
+START_TEST(test_bare_view_reads_candidates)
+{
+    sqlite3 *db = cover_open_bare();
+
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency) VALUES"
+                     " (1, '2024-03-31', 100000, 'EUR');"
+                     "ALTER TABLE customers RENAME TO customer_rows;"
+                     "CREATE VIEW customers AS SELECT payment_id AS"
+                     " customer_id, 'x' AS name FROM reconcile_candidates");
+    expect_sql_error(db, "SELECT * FROM reconcile_candidates",
+                     "reconcile_candidates: a table it reads (customers,"
+                     " invoices, payments, payer_aliases, reconcile_decisions,"
+                     " reconcile_settings) used reconcile_candidates again;"
+                     " they must be tables, not views that use it");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** A reconcile_settings table of another tool with no row gives the
+** defaults. A view with NULL in every column but max_rank keeps each
+** default too, and max_rank 1 leaves one row of payment 1. It has two, both of its customer 1: invoice 1 (1000.00, its
+** amount, auto) and invoice 4 (200.00, a partial payment).
+*/
+START_TEST(test_bare_settings_nulls_keep_defaults)
+{
+    sqlite3 *db = cover_open_bare();
+
+    harness_exec(db,
+                 "INSERT INTO payments (payment_id, customer_id,"
+                 " received_date, amount_cents, currency) VALUES"
+                 " (1, 1, '2024-03-31', 100000, 'EUR');"
+                 "INSERT INTO invoices (invoice_id, number, customer_id,"
+                 " issue_date, due_date, total_cents, currency) VALUES"
+                 " (4, 'F-4', 1, '2024-03-01', '2024-03-31', 20000, 'EUR')");
+    harness_exec(db, "CREATE TABLE reconcile_settings (id INTEGER,"
+                     " auto_threshold, auto_margin, fee_abs_cents, fee_pct,"
+                     " max_rank, subset_max_invoices, subset_max_size,"
+                     " closed_lookback_days, duplicate_days)");
+    expect_sql(db,
+               "SELECT count(*), sum(auto) FROM reconcile_candidates"
+               " WHERE payment_id = 1",
+               "2|1");
+    harness_exec(db, "DROP TABLE reconcile_settings;"
+                     "CREATE VIEW reconcile_settings AS SELECT 1 AS id,"
+                     " NULL AS auto_threshold, NULL AS auto_margin,"
+                     " NULL AS fee_abs_cents, NULL AS fee_pct, 1 AS max_rank,"
+                     " NULL AS subset_max_invoices, NULL AS subset_max_size,"
+                     " NULL AS closed_lookback_days, NULL AS duplicate_days");
+    expect_sql(db,
+               "SELECT invoice_ids, auto FROM reconcile_candidates"
+               " WHERE payment_id = 1",
+               "[1]|1");
     sqlite3_close(db);
 }
 END_TEST
@@ -1358,6 +1678,43 @@ START_TEST(test_bare_decisions)
 }
 END_TEST
 
+/* ---- ar_aging's schema prefix --------------------------------------- */
+
+/*
+** ar_aging reads the statement text to notice a schema prefix, which
+** SQLite does not pass on. Every way of writing one is an error naming
+** it: blanks, tabs and line ends around the '.', the name in [ ], in
+** backquotes, with a '$' or a non-ASCII letter. Words that only contain
+** ar_aging (my_ar_aging, ar_aging2, '{ar_aging') and the prefix main are
+** no prefix.
+*/
+START_TEST(test_aging_schema_prefix_spellings)
+{
+    sqlite3 *db = harness_open_schema();
+    static const char *const prefixed[][2] = {
+        {"SELECT * FROM aux\t \r\n.\r\n\t ar_aging('2013-06-30')", "aux"},
+        {"SELECT * FROM [aux].ar_aging('2013-06-30')", "aux"},
+        {"SELECT * FROM `aux`.ar_aging('2013-06-30')", "aux"},
+        {"SELECT * FROM aux$1.ar_aging('2013-06-30')", "aux$1"},
+        {"SELECT * FROM a\xC3\xBCx.ar_aging('2013-06-30')", "a\xC3\xBCx"}};
+    size_t i;
+
+    harness_exec(db, "ATTACH ':memory:' AS aux;"
+                     "ATTACH ':memory:' AS \"aux$1\";"
+                     "ATTACH ':memory:' AS \"a\xC3\xBCx\"");
+    for (i = 0; i < sizeof(prefixed) / sizeof(*prefixed); i++) {
+        char *expected = sqlite3_mprintf("got '%s.ar_aging'", prefixed[i][1]);
+        expect_sql_error(db, prefixed[i][0], expected);
+        sqlite3_free(expected);
+    }
+    expect_sql(db,
+               "SELECT 1 AS my_ar_aging, 2 AS ar_aging2, '{ar_aging', count(*)"
+               " FROM main.ar_aging('2013-06-30')",
+               "1|2|{ar_aging|0");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *cover_reconcile2_suite(void)
 {
     Suite *s = suite_create("cover_reconcile2");
@@ -1366,6 +1723,7 @@ Suite *cover_reconcile2_suite(void)
     TCase *claims = tcase_create("claims");
     TCase *bare = tcase_create("bare");
     TCase *evidence = tcase_create("evidence");
+    TCase *aging = tcase_create("aging");
 
     tcase_add_test(refs, test_ref_typo_drops_character);
     tcase_add_test(refs, test_ref_typo_adds_character);
@@ -1405,6 +1763,10 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(evidence, test_evidence_partly_allocated);
     tcase_add_test(evidence, test_decision_reject_sets_and_long_ids);
     tcase_add_test(evidence, test_order_by_variants);
+    tcase_add_test(evidence, test_settings_at_bounds);
+    tcase_add_test(evidence, test_sets_named_and_subset);
+    tcase_add_test(evidence, test_sets_no_exact_subset_without_fee);
+    tcase_add_test(refs, test_ref_typo_lookup_limit);
     suite_add_tcase(s, evidence);
     tcase_add_test(bare, test_bare_invoice_rows_rejected);
     tcase_add_test(bare, test_bare_payment_row_rejected);
@@ -1412,7 +1774,12 @@ Suite *cover_reconcile2_suite(void)
     tcase_add_test(bare, test_bare_odd_invoice_numbers);
     tcase_add_test(bare, test_bare_open_order_by_issue_then_id);
     tcase_add_test(bare, test_bare_first_year);
+    tcase_add_test(bare, test_bare_settings_nulls_keep_defaults);
+    tcase_add_test(bare, test_bare_view_reads_candidates);
+    tcase_add_test(bare, test_bare_view_fails_while_read);
     tcase_add_test(bare, test_bare_decisions);
     suite_add_tcase(s, bare);
+    tcase_add_test(aging, test_aging_schema_prefix_spellings);
+    suite_add_tcase(s, aging);
     return s;
 }
