@@ -29,7 +29,8 @@
 **   currency    three capitals ("EUR"): the ISO 4217 code of every row;
 **               anything else names the currency column, as the keys
 **               below do. Give both to use the code for empty cells.
-** Columns, each a 1-based index or a header name (ASCII case ignored):
+** Columns, each a 1-based index or, with header=yes, a header name (ASCII
+** case ignored):
 **   date (booking date, required), value_date, amount (signed) or debit
 **   and/or credit (debit amounts are negated whatever their sign),
 **   currency, account (the statement's account, from the first row),
@@ -945,6 +946,18 @@ static int csv_resolve_columns(struct csv_state *st)
     int k;
 
     for (i = 0; i < CSV_N_COLUMNS; i++) {
+        /* Without a header the first row is data: a name would be matched
+        ** against one row's values. */
+        if (opt->names[i] != NULL && !opt->header) {
+            char excerpt[TEXT_EXCERPT_SIZE];
+            text_excerpt((const unsigned char *)opt->names[i],
+                         opt->name_lens[i], excerpt);
+            return csv_fail(st,
+                            "%s='%s' names a column, but header=no gives no "
+                            "names; pass the column's number, e.g. %s=3",
+                            csv_column_names[i], excerpt,
+                            csv_column_names[i]);
+        }
         if (opt->names[i] != NULL) {
             for (k = 0; k < st->n_cells && opt->index[i] < 0; k++) {
                 int n;
