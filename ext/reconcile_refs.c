@@ -558,6 +558,17 @@ static int lookup_structured(struct reconcile_book *book,
     if (rc == SQLITE_OK && len > 0 &&
         (len != n || memcmp(key, payload, (size_t)n) != 0))
         rc = lookup_payload(book, work, r, key, len);
+    if (rc != SQLITE_OK || r->from_memo)
+        return rc;
+
+    /* An invoice may be numbered like the whole reference ('RF2013001').
+    ** A memo's reference words give that key (add_structured_keys), but
+    ** the structured_ref column gives only the payload unless looked up
+    ** here as well. */
+    len = reconcile_normalize(work->payment->structured_ref + r->start,
+                              r->end - r->start, key, sizeof(key));
+    if (len > 0 && (len != n || memcmp(key, payload, (size_t)n) != 0))
+        rc = lookup_payload(book, work, r, key, len);
     return rc;
 }
 

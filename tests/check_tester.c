@@ -88,12 +88,68 @@ START_TEST(test_csv_no_header_rejects_column_name)
 }
 END_TEST
 
+/* Two EUR invoices of different customers: 'RF2013001' (200.00) and
+** '13001' (111.00). 'RF2013001' is itself a valid RF reference (check
+** digits 20, payload 13001: 130012715 20 mod 97 is 1), so it names both. */
+static sqlite3 *tester_open_rf_ledger(void)
+{
+    sqlite3 *db = harness_open_schema();
+
+    harness_exec_file(db, "../sql/reconcile.sql");
+    harness_exec(
+        db, "UPDATE settings SET as_of = '2024-03-31', currency = 'EUR';"
+            "INSERT INTO customers (customer_id, code, name) VALUES"
+            " (1, 'GLOBEX', 'Globex Corporation'),"
+            " (2, 'INITECH', 'Initech BV');"
+            "INSERT INTO invoices (invoice_id, number, customer_id,"
+            " issue_date, due_date, total_cents, currency) VALUES"
+            " (1, 'RF2013001', 1, '2024-02-05', '2024-03-06', 20000, 'EUR'),"
+            " (2, '13001', 2, '2024-02-01', '2024-03-02', 11100, 'EUR');");
+    return db;
+}
+
+/* A payment of exactly 200.00 that gives 'RF2013001' in its
+** structured_ref column and nothing in the memo. Invoice 1 is numbered
+** exactly so and has that amount, so it must rank first, and invoice 2
+** (111.00, 89.00 less than paid) must not be applied unattended. Before
+** the fix only the payload 13001 was looked up for the column: invoice 2
+** was applied automatically and invoice 1 read "no ref in memo; memo names
+** another invoice", though the memo names nothing. The memo case, 'RF2013001'
+** written in the memo, already ranked invoice 1 first. */
+START_TEST(test_structured_column_names_invoice_verbatim)
+{
+    sqlite3 *db = tester_open_rf_ledger();
+
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, reference,"
+                     " structured_ref) VALUES (1, '2024-03-04', 20000, 'EUR',"
+                     " 'Someone', 'thanks', 'RF2013001')");
+    expect_sql(db,
+               "SELECT invoice_ids FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "[1]");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND invoice_ids = '[2]' AND auto = 1",
+               "0");
+    expect_sql(db,
+               "SELECT evidence LIKE 'valid structured ref ''RF2013001''%'"
+               " FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND invoice_ids = '[1]'",
+               "1");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *tester_suite(void)
 {
     Suite *s = suite_create("tester");
     TCase *csv = tcase_create("csv");
+    TCase *reconcile = tcase_create("reconcile");
 
     tcase_add_test(csv, test_csv_no_header_rejects_column_name);
     suite_add_tcase(s, csv);
+    tcase_add_test(reconcile, test_structured_column_names_invoice_verbatim);
+    suite_add_tcase(s, reconcile);
     return s;
 }
