@@ -141,6 +141,37 @@ START_TEST(test_structured_column_names_invoice_verbatim)
 }
 END_TEST
 
+/* A payment of 111.00 with the memo 'thanks' and structured_ref
+** 'RF2013001', which names invoice 1 by its number and invoice 2 by the
+** payload. Invoice 3 ('F-9', 111.00) is named by neither, so its row
+** leaves out an invoice that only the column names: the evidence must
+** blame the structured reference, since the memo names nothing. */
+START_TEST(test_structured_column_names_other_evidence)
+{
+    sqlite3 *db = tester_open_rf_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (3, 'F-9', 1, '2024-02-05', '2024-03-06', 11100,"
+                     " 'EUR');"
+                     "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, reference,"
+                     " structured_ref) VALUES (1, '2024-03-04', 11100, 'EUR',"
+                     " 'Someone', 'thanks', 'RF2013001')");
+    expect_sql(db,
+               "SELECT instr(evidence, 'memo names another invoice')"
+               " FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND invoice_ids = '[3]'",
+               "0");
+    expect_sql(db,
+               "SELECT instr(evidence, '; structured ref names another"
+               " invoice') > 0 FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND invoice_ids = '[3]'",
+               "1");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *tester_suite(void)
 {
     Suite *s = suite_create("tester");
@@ -150,6 +181,7 @@ Suite *tester_suite(void)
     tcase_add_test(csv, test_csv_no_header_rejects_column_name);
     suite_add_tcase(s, csv);
     tcase_add_test(reconcile, test_structured_column_names_invoice_verbatim);
+    tcase_add_test(reconcile, test_structured_column_names_other_evidence);
     suite_add_tcase(s, reconcile);
     return s;
 }
