@@ -39,7 +39,9 @@
 **   roles: date=1,amount=1 is rejected.
 ** An amount may carry '-' or '+' in front, '-' at the end ("12,00-") or
 ** parentheses ("(12.00)") for a negative. A UTF-8 byte-order mark is
-** skipped, and empty lines are read over.
+** skipped, and empty lines are read over. A file that starts with a
+** UTF-16 byte-order mark (FF FE or FE FF) is rejected, also with
+** encoding=latin1.
 ** Every row is booked; the file gives no balances.
 **
 ** LIMITS
@@ -955,8 +957,7 @@ static int csv_resolve_columns(struct csv_state *st)
             return csv_fail(st,
                             "%s='%s' names a column, but header=no gives no "
                             "names; pass the column's number, e.g. %s=3",
-                            csv_column_names[i], excerpt,
-                            csv_column_names[i]);
+                            csv_column_names[i], excerpt, csv_column_names[i]);
         }
         if (opt->names[i] != NULL) {
             for (k = 0; k < st->n_cells && opt->index[i] < 0; k++) {
@@ -1068,6 +1069,14 @@ int statement_open_csv(struct statement_file *file, const char *data,
         data += 3;
         size -= 3;
     }
+    /* Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark,
+    ** which is neither UTF-8 nor ISO 8859-1. */
+    if (rc == SQLITE_OK && size >= 2 &&
+        (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0))
+        rc = csv_fail(st,
+                      "line 1: the file is UTF-16 (byte-order mark "
+                      "%02X %02X); save or convert it as UTF-8",
+                      (unsigned char)data[0], (unsigned char)data[1]);
     /* An export with no entries still has its header row, so an empty
     ** file is more likely a failed download than an empty statement. */
     if (rc == SQLITE_OK && size == 0 && st->opt.header)

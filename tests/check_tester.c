@@ -1,7 +1,8 @@
 /*
 ** Bad and unusual input found by trying the extension as a new user would:
-** CSV options and files, reconciliation memos and camt codes. Each file is
-** written into a fresh mkdtemp directory and removed after the test.
+** CSV options and files, and structured references in reconciliation.
+** Each file is written into a fresh mkdtemp directory and removed after
+** the test.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,18 +17,26 @@ struct tester_file {
     char path[96];
 };
 
-static void tester_write(struct tester_file *f, const char *name,
-                         const char *text)
+/* Writes size bytes, NUL bytes included, as the file name in a new
+** directory. */
+static void tester_write_bytes(struct tester_file *f, const char *name,
+                               const char *data, size_t size)
 {
     FILE *out;
 
     strcpy(f->dir, "/tmp/tester_XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(f->dir));
     snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name);
-    out = fopen(f->path, "w");
+    out = fopen(f->path, "wb");
     ck_assert_ptr_nonnull(out);
-    ck_assert_int_eq(fputs(text, out) >= 0, 1);
+    ck_assert_uint_eq(fwrite(data, 1, size, out), size);
     ck_assert_int_eq(fclose(out), 0);
+}
+
+static void tester_write(struct tester_file *f, const char *name,
+                         const char *text)
+{
+    tester_write_bytes(f, name, text, strlen(text));
 }
 
 static void tester_remove(struct tester_file *f)
@@ -64,13 +73,12 @@ static void tester_expect_error(const struct tester_file *f,
 /* With header=no the first row is data, so a column given by name has
 ** nothing to be looked up in. Matched against that row, memo=ACME would
 ** pick column 3 only because the first payee is ACME, and every payee
-** would become the memo. The load fails and asks for a column number. */
+** would become the memo. The load must fail and request a column number. */
 START_TEST(test_csv_no_header_rejects_column_name)
 {
     struct tester_file f;
 
-    tester_write(&f, "s.csv",
-                 "2024-01-02,1.00,ACME\n2024-01-03,2.00,Other\n");
+    tester_write(&f, "s.csv", "2024-01-02,1.00,ACME\n2024-01-03,2.00,Other\n");
     tester_expect_error(&f,
                         "SELECT count(*) FROM bank_statement('%q', 'csv',"
                         " 'header=no,date=1,amount=2,memo=ACME,currency=EUR')",
@@ -88,9 +96,38 @@ START_TEST(test_csv_no_header_rejects_column_name)
 }
 END_TEST
 
+/* Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark:
+** FF FE for little-endian, FE FF for big-endian. Such a file is no
+** ISO 8859-1 either, so the error must not suggest encoding=latin1 (which
+** then fails on the NUL bytes) but name UTF-16 and ask for UTF-8. */
+START_TEST(test_csv_utf16_file_named)
+{
+    /* "date,amount\n" and "2024-01-02,1\n" in UTF-16LE, then in UTF-16BE. */
+    static const char little[] =
+        "\xFF\xFE"
+        "d\0a\0t\0e\0,\0a\0m\0o\0u\0n\0t\0\n\0"
+        "2\0000\0002\0004\0-\0000\0001\0-\0000\0002\0,\0001\0\n\0";
+    static const char big[] =
+        "\xFE\xFF"
+        "\0d\0a\0t\0e\0,\0a\0m\0o\0u\0n\0t\0\n"
+        "\0002\0000\0002\0004\0-\0000\0001\0-\0000\0002\0,\0001\0\n";
+    const char *sql = "SELECT count(*) FROM bank_statement('%q', 'csv',"
+                      " 'date=date,amount=amount,currency=EUR')";
+    struct tester_file f;
+
+    tester_write_bytes(&f, "le.csv", little, sizeof(little) - 1);
+    tester_expect_error(&f, sql, "line 1: the file is UTF-16");
+    tester_expect_error(&f, sql, "UTF-8");
+    tester_remove(&f);
+    tester_write_bytes(&f, "be.csv", big, sizeof(big) - 1);
+    tester_expect_error(&f, sql, "line 1: the file is UTF-16");
+    tester_remove(&f);
+}
+END_TEST
+
 /* Two EUR invoices of different customers: 'RF2013001' (200.00) and
 ** '13001' (111.00). 'RF2013001' is itself a valid RF reference (check
-** digits 20, payload 13001: 130012715 20 mod 97 is 1), so it names both. */
+** digits 20, payload 13001, and 13001271520 mod 97 is 1), so it names both. */
 static sqlite3 *tester_open_rf_ledger(void)
 {
     sqlite3 *db = harness_open_schema();
@@ -179,6 +216,7 @@ Suite *tester_suite(void)
     TCase *reconcile = tcase_create("reconcile");
 
     tcase_add_test(csv, test_csv_no_header_rejects_column_name);
+    tcase_add_test(csv, test_csv_utf16_file_named);
     suite_add_tcase(s, csv);
     tcase_add_test(reconcile, test_structured_column_names_invoice_verbatim);
     tcase_add_test(reconcile, test_structured_column_names_other_evidence);
