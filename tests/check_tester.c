@@ -209,6 +209,37 @@ START_TEST(test_structured_column_names_other_evidence)
 }
 END_TEST
 
+/* ISO 11649 prints an RF reference in groups of four, so a structured_ref
+** column may hold 'RF18 5390 0754 7034' for the invoice numbered
+** 'RF18539007547034' (its check digits are valid, and its payload
+** 539007547034 names no invoice). ref_normalize cuts the zeros that open
+** '0754', so the column's letters and digits as written must be looked up
+** too. The payment of 100.00 equals that invoice, so it ranks first. */
+START_TEST(test_structured_column_grouped_rf)
+{
+    sqlite3 *db = tester_open_rf_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (3, 'RF18539007547034', 1, '2024-02-05', '2024-03-06',"
+                     " 10000, 'EUR');"
+                     "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, reference,"
+                     " structured_ref) VALUES (1, '2024-03-04', 10000, 'EUR',"
+                     " 'Someone', 'thanks', 'RF18 5390 0754 7034')");
+    expect_sql(db,
+               "SELECT invoice_ids FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "[3]");
+    expect_sql(db,
+               "SELECT evidence LIKE 'valid structured ref ''RF18 5390 0754"
+               " 7034'' for ''RF18539007547034''%' FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "1");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *tester_suite(void)
 {
     Suite *s = suite_create("tester");
@@ -220,6 +251,7 @@ Suite *tester_suite(void)
     suite_add_tcase(s, csv);
     tcase_add_test(reconcile, test_structured_column_names_invoice_verbatim);
     tcase_add_test(reconcile, test_structured_column_names_other_evidence);
+    tcase_add_test(reconcile, test_structured_column_grouped_rf);
     suite_add_tcase(s, reconcile);
     return s;
 }
