@@ -427,6 +427,9 @@ enum reconcile_customer_kind {
     128 /* the subset search stopped on its                                    \
         ** step budget, so another subset may                                  \
         ** sum the same */
+#define RECONCILE_ROW_COLUMN_NAMES_OTHER                                       \
+    256 /* with NAMES_OTHER: only the                                          \
+        ** structured_ref column names it */
 
 /* One invoice of a candidate row. */
 struct reconcile_member {

@@ -9,7 +9,9 @@
 **     "valid structured ref 'RF18...' for 'F-2024-0042'", or
 **     "structured ref '...' with wrong check digits for 'F-2024-0042'";
 **     "no ref in memo" when none;
-**   - "memo names another invoice" when it names one left out;
+**   - "memo names another invoice" when it names one left out, or
+**     "structured ref names another invoice" when only the
+**     structured_ref column does;
 **   - the amount: "amount equal", "amount 12.50 short, within fee
 **     tolerance", "partial: pays 50.00 of 100.00", "over by 5.00, leaves
 **     a credit", or for sets "sum of 3 invoices equals amount";
@@ -179,7 +181,9 @@ static void append_refs(sqlite3_str *out, const struct reconcile_book *book,
     }
     if (written == 0)
         sqlite3_str_appendall(out, "no ref in memo");
-    if (row->flags & RECONCILE_ROW_NAMES_OTHER)
+    if (row->flags & RECONCILE_ROW_COLUMN_NAMES_OTHER)
+        sqlite3_str_appendall(out, "; structured ref names another invoice");
+    else if (row->flags & RECONCILE_ROW_NAMES_OTHER)
         sqlite3_str_appendall(out, "; memo names another invoice");
 }
 

@@ -542,6 +542,29 @@ static int lookup_payload(struct reconcile_book *book,
     return SQLITE_OK;
 }
 
+/*
+** Writes the ASCII letters (upper case) and digits of text[0..n-1] into
+** out, which has room for RECONCILE_KEY_MAX bytes: an invoice number's
+** raw key. Returns the length, or 0 when they do not fit.
+*/
+static int letters_and_digits(const char *text, int n, char *out)
+{
+    int len = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        char c = text[i];
+        int digit = c >= '0' && c <= '9';
+        int letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        if (!digit && !letter)
+            continue;
+        if (len == RECONCILE_KEY_MAX)
+            return 0;
+        out[len++] = letter && c >= 'a' ? (char)(c - 'a' + 'A') : c;
+    }
+    return len;
+}
+
 /* Looks up a structured reference as written, normalized and as digits. */
 static int lookup_structured(struct reconcile_book *book,
                              struct reconcile_work *work,
@@ -550,7 +573,10 @@ static int lookup_structured(struct reconcile_book *book,
     const char *payload = r->ref.payload;
     int n = r->ref.payload_len;
     char key[RECONCILE_KEY_MAX];
+    char raw[RECONCILE_KEY_MAX];
+    const char *column;
     int len;
+    int raw_len;
     int rc;
 
     rc = lookup_payload(book, work, r, payload, n);
@@ -558,6 +584,22 @@ static int lookup_structured(struct reconcile_book *book,
     if (rc == SQLITE_OK && len > 0 &&
         (len != n || memcmp(key, payload, (size_t)n) != 0))
         rc = lookup_payload(book, work, r, key, len);
+    if (rc != SQLITE_OK || r->from_memo)
+        return rc;
+
+    /* An invoice may be numbered like the whole reference ('RF2013001').
+    ** A memo's reference words give those keys (add_structured_keys), but
+    ** the structured_ref column gives only the payload unless looked up
+    ** here as well: normalized, and as written ('RF18 5390 0754 7034',
+    ** whose '0754' normalizing would cut). */
+    column = work->payment->structured_ref + r->start;
+    len = reconcile_normalize(column, r->end - r->start, key, sizeof(key));
+    if (len > 0 && (len != n || memcmp(key, payload, (size_t)n) != 0))
+        rc = lookup_payload(book, work, r, key, len);
+    raw_len = letters_and_digits(column, r->end - r->start, raw);
+    if (rc == SQLITE_OK && raw_len > 0 &&
+        (raw_len != len || memcmp(raw, key, (size_t)len) != 0))
+        rc = lookup_payload(book, work, r, raw, raw_len);
     return rc;
 }
 

@@ -321,8 +321,9 @@ static int shares_span(const struct reconcile_work *work,
 
 /*
 ** Returns 1 when the memo names, as strongly, an invoice the row leaves
-** out. Words that already point at a member (a typo of its number that is
-** another invoice's number) do not count.
+** out, 2 when only the structured_ref column does, else 0. Words that
+** already point at a member (a typo of its number that is another
+** invoice's number) do not count.
 */
 static int names_other(const struct reconcile_book *book,
                        const struct reconcile_work *work,
@@ -330,16 +331,20 @@ static int names_other(const struct reconcile_book *book,
 {
     int floor = weakest_kind > RECONCILE_REF_DIGITS ? weakest_kind
                                                     : RECONCILE_REF_DIGITS;
+    int named = 0;
     int i;
 
     (void)book;
     for (i = 0; i < work->named_count; i++) {
         const struct reconcile_candidate *c = &work->cands[work->named[i]];
         if (c->ref_kind >= floor && !row_has(work, row, c->invoice) &&
-            !shares_span(work, row, c))
-            return 1;
+            !shares_span(work, row, c)) {
+            if (!c->span_in_column)
+                return 1;
+            named = 2;
+        }
     }
-    return 0;
+    return named;
 }
 
 /*
@@ -416,6 +421,8 @@ static int score_members(const struct reconcile_book *book,
     double ref_sum = 0.0;
     double date_min = 100.0;
     int weakest = RECONCILE_REF_STRUCTURED;
+    int named;
+    int pointed;
     int i;
 
     for (i = 0; i < row->member_count; i++) {
@@ -464,12 +471,15 @@ static int score_members(const struct reconcile_book *book,
                             row->member_count == 1
                                 ? amount_spread(book, work, row->member_first)
                                 : 1);
-    if (names_other(book, work, row, weakest) ||
-        (row->amount_kind == RECONCILE_AMOUNT_OVER &&
-         leaves_out_pointed(book, work, row))) {
+    named = names_other(book, work, row, weakest);
+    pointed = row->amount_kind == RECONCILE_AMOUNT_OVER &&
+              leaves_out_pointed(book, work, row);
+    if (named || pointed) {
         row->flags |= RECONCILE_ROW_NAMES_OTHER;
         *logit += W_NAMES_OTHER;
     }
+    if (named == 2 && !pointed)
+        row->flags |= RECONCILE_ROW_COLUMN_NAMES_OTHER;
     return 1;
 }
 

@@ -29,7 +29,8 @@
 **   currency    three capitals ("EUR"): the ISO 4217 code of every row;
 **               anything else names the currency column, as the keys
 **               below do. Give both to use the code for empty cells.
-** Columns, each a 1-based index or a header name (ASCII case ignored):
+** Columns, each a 1-based index or, with header=yes, a header name (ASCII
+** case ignored):
 **   date (booking date, required), value_date, amount (signed) or debit
 **   and/or credit (debit amounts are negated whatever their sign),
 **   currency, account (the statement's account, from the first row),
@@ -38,7 +39,9 @@
 **   roles: date=1,amount=1 is rejected.
 ** An amount may carry '-' or '+' in front, '-' at the end ("12,00-") or
 ** parentheses ("(12.00)") for a negative. A UTF-8 byte-order mark is
-** skipped, and empty lines are read over.
+** skipped, and empty lines are read over. A file that starts with a
+** UTF-16 byte-order mark (FF FE or FE FF) is rejected, also with
+** encoding=latin1.
 ** Every row is booked; the file gives no balances.
 **
 ** LIMITS
@@ -945,6 +948,17 @@ static int csv_resolve_columns(struct csv_state *st)
     int k;
 
     for (i = 0; i < CSV_N_COLUMNS; i++) {
+        /* Without a header the first row is data: a name would be matched
+        ** against one row's values. */
+        if (opt->names[i] != NULL && !opt->header) {
+            char excerpt[TEXT_EXCERPT_SIZE];
+            text_excerpt((const unsigned char *)opt->names[i],
+                         opt->name_lens[i], excerpt);
+            return csv_fail(st,
+                            "%s='%s' names a column, but header=no gives no "
+                            "names; pass the column's number, e.g. %s=3",
+                            csv_column_names[i], excerpt, csv_column_names[i]);
+        }
         if (opt->names[i] != NULL) {
             for (k = 0; k < st->n_cells && opt->index[i] < 0; k++) {
                 int n;
@@ -1055,6 +1069,14 @@ int statement_open_csv(struct statement_file *file, const char *data,
         data += 3;
         size -= 3;
     }
+    /* Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark,
+    ** which is neither UTF-8 nor ISO 8859-1. */
+    if (rc == SQLITE_OK && size >= 2 &&
+        (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0))
+        rc = csv_fail(st,
+                      "line 1: the file is UTF-16 (byte-order mark "
+                      "%02X %02X); save or convert it as UTF-8",
+                      (unsigned char)data[0], (unsigned char)data[1]);
     /* An export with no entries still has its header row, so an empty
     ** file is more likely a failed download than an empty statement. */
     if (rc == SQLITE_OK && size == 0 && st->opt.header)
