@@ -1067,7 +1067,8 @@ END_TEST
 
 /*
 ** ORDER BY payment_id (then rank) ascending is the table's own order; any
-** other order is sorted by SQLite. Each payment has two rows: payment 1
+** other order is sorted by SQLite. Two equalities on payment_id that
+** disagree match nothing. Each payment has two rows: payment 1
 ** (1000.00, naming invoice 1) ranks invoice 1 then 2, payment 2 (500.00,
 ** naming invoice 2) ranks invoice 2 then 1.
 */
@@ -1105,6 +1106,10 @@ START_TEST(test_order_by_variants)
                "SELECT payment_id, rank FROM reconcile_candidates"
                " ORDER BY payment_id, rank, invoice_ids",
                "1|1\n1|2\n2|1\n2|2");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND payment_id = 2",
+               "0");
     sqlite3_close(db);
 }
 END_TEST
@@ -1381,6 +1386,9 @@ END_TEST
 **   customer's, so it has no candidate.
 **   Payment 3 from account DE89... finds no usable alias: payer unknown
 **   for invoice 2 (its amount).
+**   Payment 4 of customer 1 names void invoice 5 of the missing customer
+**   99, which cannot explain the memo of a known payer; the payment goes
+**   to customer 1's invoice 1.
 */
 START_TEST(test_bare_rows_with_nulls)
 {
@@ -1396,7 +1404,11 @@ START_TEST(test_bare_rows_with_nulls)
         " (1, NULL, '2024-03-31', 70000, 'EUR', NULL, 'F-3'),"
         " (2, 99, '2024-03-31', 70000, 'EUR', NULL, 'F-3'),"
         " (3, NULL, '2024-03-31', 50000, 'EUR', 'DE89370400440532013000',"
-        " 'transfer')");
+        " 'transfer'),"
+        " (4, 1, '2024-03-31', 100000, 'EUR', NULL, 'F-5');"
+        "INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency, status) VALUES"
+        " (5, 'F-5', 99, '2024-03-01', '2024-03-31', 100000, 'EUR', 'void')");
     expect_sql(db,
                "SELECT invoice_ids, customer_id, substr(evidence, 1, 15)"
                " FROM reconcile_candidates WHERE payment_id = 1 AND rank = 1",
@@ -1405,6 +1417,10 @@ START_TEST(test_bare_rows_with_nulls)
                "SELECT count(*) FROM reconcile_candidates WHERE payment_id = 2",
                "0");
     expect_sql(db, PAYER_OF(3, 2), "payer unknown");
+    expect_sql(db,
+               "SELECT invoice_ids FROM reconcile_candidates"
+               " WHERE payment_id = 4 AND rank = 1",
+               "[1]");
     sqlite3_close(db);
 }
 END_TEST
@@ -1648,7 +1664,8 @@ END_TEST
 ** automatic allocation keeps payment 1 from auto like a reject does. A
 ** reject written with other text around the ids ('ids: 2') still hides
 ** invoice 2 from payment 3. A reject naming an id of 20 digits, more than
-** any invoice_id, hides nothing.
+** any invoice_id, hides nothing, nor does one without ids (NULL) or one
+** listing 65 ids (only the first 64 are read).
 */
 START_TEST(test_bare_decisions)
 {
@@ -1664,7 +1681,12 @@ START_TEST(test_bare_decisions)
         " (3, '2024-03-31', 50000, 'EUR', NULL, 'F-2');"
         "INSERT INTO reconcile_decisions VALUES (1, 'undo', '[1]'),"
         " (1, 'reject', '[99999999999999999999]'),"
-        " (3, 'reject', 'ids: 2'), (3, 'confirm', '[1]')");
+        " (3, 'reject', 'ids: 2'), (3, 'confirm', '[1]'),"
+        " (3, 'reject', NULL);"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+        " WHERE i < 65)"
+        " INSERT INTO reconcile_decisions SELECT 1, 'reject',"
+        " '[' || group_concat(i, ',') || ']' FROM n");
     expect_sql(db,
                "SELECT payment_id, invoice_ids, auto, instr(evidence, '; a"
                " person rejected or undid a match of this payment') > 0"
