@@ -1,7 +1,7 @@
 /*
 ** ref_normalize at the edges of the Unicode blocks it treats apart. Each
 ** block's first and last code point and the code points just outside are
-** put between '12' and '034', and the result tells the class:
+** put between '12' and '034', and the result shows the class:
 **   - ignored (combining marks, zero-width and invisible characters, the
 **     byte order mark) vanishes, so the digits join: '12034';
 **   - a separator (punctuation, symbols, spaces, arrows and the like)
@@ -30,11 +30,12 @@ static const struct block ignored_blocks[] = {
     {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF},
 };
 
-/* Spacing Modifier Letters, Ogham space, General Punctuation, Currency
-** Symbols, Letterlike Symbols, Arrows to Miscellaneous Symbols and
-** Arrows, Supplemental Punctuation, CJK Symbols and Punctuation,
-** Vertical Forms, CJK Compatibility and Small Form Variants, halfwidth
-** CJK punctuation, Specials; and the Latin-1 signs x and / (D7, F7). */
+/* The Latin-1 signs D7 and F7 (multiply, divide), then the blocks:
+** Spacing Modifier Letters, Ogham space, General Punctuation, Currency
+** and Letterlike Symbols, Arrows up to Miscellaneous Symbols and Arrows,
+** Supplemental Punctuation, CJK Symbols and Punctuation, Vertical Forms,
+** CJK Compatibility and Small Form Variants, halfwidth CJK punctuation
+** and Specials. */
 static const struct block separator_blocks[] = {
     {0xD7, 0xD7},     {0xF7, 0xF7},     {0x2B0, 0x2FF},   {0x1680, 0x1680},
     {0x2000, 0x206F}, {0x20A0, 0x20CF}, {0x2100, 0x214F}, {0x2190, 0x2BFF},
