@@ -109,7 +109,8 @@ START_TEST(test_ar_aging_negative_allocations)
 END_TEST
 
 /* The prefix is found with double quotes, brackets, backquotes and blanks
-** around the dot; each names aux, which is not the schema argument. */
+** (space, tab, CR, LF) on either side of the dot; each names aux, which
+** is not the schema argument. */
 START_TEST(test_ar_aging_quoted_prefixes)
 {
     static const char *const queries[] = {
@@ -117,6 +118,9 @@ START_TEST(test_ar_aging_quoted_prefixes)
         "SELECT count(*) FROM [aux].ar_aging('2013-06-30')",
         "SELECT count(*) FROM `aux`\n.\tar_aging('2013-06-30')",
         "SELECT count(*) FROM aux\r\n.ar_aging('2013-06-30')",
+        "SELECT count(*) FROM aux\t.\r ar_aging('2013-06-30')",
+        "SELECT count(*) FROM \"aux\" \t\r\n.\n\t\r ar_aging('2013-06-30')",
+        "SELECT count(*) FROM [aux]\n.\r\nar_aging('2013-06-30')",
     };
     sqlite3 *db = edge_open_aux();
     size_t i;
