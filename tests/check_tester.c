@@ -236,6 +236,17 @@ START_TEST(test_structured_column_grouped_rf)
                " 7034'' for ''RF18539007547034''%' FROM reconcile_candidates"
                " WHERE payment_id = 1 AND rank = 1",
                "1");
+
+    /* ISO 11649 lets the letters be lower case; payment 2 is scored alone,
+    ** so payment 1's claim on invoice 3 does not hide it. */
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, reference,"
+                     " structured_ref) VALUES (2, '2024-03-04', 10000, 'EUR',"
+                     " 'Someone', 'thanks', 'rf18 5390 0754 7034')");
+    expect_sql(db,
+               "SELECT invoice_ids, evidence LIKE 'valid structured ref%'"
+               " FROM reconcile_candidates WHERE payment_id = 2 AND rank = 1",
+               "[3]|1");
     sqlite3_close(db);
 }
 END_TEST
