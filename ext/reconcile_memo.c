@@ -719,7 +719,7 @@ void reconcile_memo_add_structured(struct reconcile_memo *memo,
     struct creditor_ref ref;
     struct memo_words words;
     int first = memo->ref_count;
-    int searched; /* bytes read, as of a memo */
+    int searched; /* bytes searched, capped as for a memo */
     int whole;
     int i;
 
