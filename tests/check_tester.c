@@ -209,7 +209,8 @@ START_TEST(test_structured_column_names_other_evidence)
 }
 END_TEST
 
-/* ISO 11649 prints an RF reference in groups of four, so a structured_ref
+/* Payment slips print an RF reference in groups of four, as in
+** sql/REFERENCE.md's creditor_ref_valid example, so a structured_ref
 ** column may hold 'RF18 5390 0754 7034' for the invoice numbered
 ** 'RF18539007547034' (its check digits are valid, and its payload
 ** 539007547034 names no invoice). ref_normalize cuts the zeros that open
@@ -237,8 +238,9 @@ START_TEST(test_structured_column_grouped_rf)
                " WHERE payment_id = 1 AND rank = 1",
                "1");
 
-    /* ISO 11649 lets the letters be lower case; payment 2 is scored alone,
-    ** so payment 1's claim on invoice 3 does not hide it. */
+    /* creditor_ref_valid accepts lower-case letters, so the lookup must
+    ** too. Payment 2 is scored alone, so payment 1's claim on invoice 3
+    ** does not hide it. */
     harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
                      " amount_cents, currency, payer_name, reference,"
                      " structured_ref) VALUES (2, '2024-03-04', 10000, 'EUR',"
