@@ -146,7 +146,9 @@ void reconcile_memo_parse(const char *memo, int n, struct reconcile_memo *out);
 
 /*
 ** Adds the reference in a payment's structured_ref column to *memo, where
-** bare digits count as a Finnish or Belgian reference.
+** bare digits count as a Finnish or Belgian reference. A column that is
+** no single reference is searched for RF and Belgian references as a memo
+** is ('RF18539007547034 RF2013001').
 */
 void reconcile_memo_add_structured(struct reconcile_memo *memo,
                                    const char *text, int n);

@@ -717,10 +717,32 @@ void reconcile_memo_add_structured(struct reconcile_memo *memo,
                                    const char *text, int n)
 {
     struct creditor_ref ref;
+    struct memo_words words;
+    int first = memo->ref_count;
+    int searched; /* bytes searched, capped as for a memo */
+    int whole;
+    int i;
 
     if (text == NULL || n <= 0)
         return;
-    if (creditor_ref_parse(text, n, 1, &ref))
+    whole = creditor_ref_parse(text, n, 1, &ref);
+    if (whole && ref.valid) {
+        add_ref(memo, &ref, 0, n > 0xFFFF ? 0xFFFF : n, 0);
+        return;
+    }
+
+    /* camt joins the references of several Strd blocks with a space, so
+    ** the column may hold more than one, which together read as one
+    ** invalid RF reference: find each as in a memo. */
+    searched = n > RECONCILE_MEMO_MAX_BYTES ? RECONCILE_MEMO_MAX_BYTES : n;
+    split_words(&words, text, searched);
+    find_belgian(&words, searched, memo);
+    for (i = 0; i < words.count; i++)
+        if (words.word[i].shape == WORD_PLAIN)
+            find_rf_at(&words, i, memo);
+    for (i = first; i < memo->ref_count; i++)
+        memo->refs[i].from_memo = 0;
+    if (memo->ref_count == first && whole)
         add_ref(memo, &ref, 0, n > 0xFFFF ? 0xFFFF : n, 0);
 }
 

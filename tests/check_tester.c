@@ -209,7 +209,8 @@ START_TEST(test_structured_column_names_other_evidence)
 }
 END_TEST
 
-/* ISO 11649 prints an RF reference in groups of four, so a structured_ref
+/* Payment slips print an RF reference in groups of four, as in
+** sql/REFERENCE.md's creditor_ref_valid example, so a structured_ref
 ** column may hold 'RF18 5390 0754 7034' for the invoice numbered
 ** 'RF18539007547034' (its check digits are valid, and its payload
 ** 539007547034 names no invoice). ref_normalize cuts the zeros that open
@@ -236,6 +237,51 @@ START_TEST(test_structured_column_grouped_rf)
                " 7034'' for ''RF18539007547034''%' FROM reconcile_candidates"
                " WHERE payment_id = 1 AND rank = 1",
                "1");
+
+    /* creditor_ref_valid accepts lower-case letters, so the lookup must
+    ** too. Payment 2 is scored alone, so payment 1's claim on invoice 3
+    ** does not hide it. */
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, reference,"
+                     " structured_ref) VALUES (2, '2024-03-04', 10000, 'EUR',"
+                     " 'Someone', 'thanks', 'rf18 5390 0754 7034')");
+    expect_sql(db,
+               "SELECT invoice_ids, evidence LIKE 'valid structured ref%'"
+               " FROM reconcile_candidates WHERE payment_id = 2 AND rank = 1",
+               "[3]|1");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* camt joins the CdtrRefInf/Ref of several Strd blocks with a space, so
+** one structured_ref may hold two references. Invoice 3 (539007547034,
+** 100.00) is the payload of 'RF18539007547034' and invoice 1 (200.00) is
+** numbered 'RF2013001', both of customer 1: a payment of 300.00 that
+** gives both references pays them together. The memo case already finds
+** that set; the column must too, also in printed groups of four. */
+START_TEST(test_structured_column_two_refs)
+{
+    sqlite3 *db = tester_open_rf_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (3, '539007547034', 1, '2024-02-05', '2024-03-06',"
+                     " 10000, 'EUR');"
+                     "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, payer_name, reference,"
+                     " structured_ref) VALUES"
+                     " (1, '2024-03-04', 30000, 'EUR', 'Someone', 'thanks',"
+                     " 'RF18539007547034 RF2013001'),"
+                     " (2, '2024-03-04', 30000, 'EUR', 'Someone', 'thanks',"
+                     " 'RF18 5390 0754 7034 RF20 1300 1')");
+    expect_sql(db,
+               "SELECT invoice_ids, amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "[1,3]|equal");
+    expect_sql(db,
+               "SELECT invoice_ids, amount_match FROM reconcile_candidates"
+               " WHERE payment_id = 2 AND rank = 1",
+               "[1,3]|equal");
     sqlite3_close(db);
 }
 END_TEST
@@ -252,6 +298,7 @@ Suite *tester_suite(void)
     tcase_add_test(reconcile, test_structured_column_names_invoice_verbatim);
     tcase_add_test(reconcile, test_structured_column_names_other_evidence);
     tcase_add_test(reconcile, test_structured_column_grouped_rf);
+    tcase_add_test(reconcile, test_structured_column_two_refs);
     suite_add_tcase(s, reconcile);
     return s;
 }
