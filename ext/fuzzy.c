@@ -26,9 +26,10 @@
 **   a few word operations per character. Longer strings use the textbook
 **   dynamic programme with one row. damerau_levenshtein runs the
 **   Lowrance-Wagner recurrence in three rows, keeping per column the cell a
-**   swap with the last matching row needs (see linear_damerau). jaro_winkler finds the matches with one bit mask
-**   per character when a string has at most 64 code points. Text made of
-**   bytes below 0x80 is read without decoding.
+**   swap with the last matching row needs (see linear_damerau).
+**   jaro_winkler finds the matches with one bit mask per character when a
+**   string has at most 64 code points. Text made of bytes below 0x80 is
+**   read without decoding.
 **
 ** LIMITS
 **   - At most 1000 code points per argument; longer text is an error, not

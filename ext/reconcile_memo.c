@@ -4,9 +4,9 @@
 ** accounts.
 **
 ** A memo is split into words at ASCII spaces and at , ; : ( ) [ ] { } " '
-** | < > = ! ? & (a ',' between two digits does not split). Words that belong to
-*one of these shapes are set aside,
-** so that their digit groups never count as an invoice number:
+** | < > = ! ? & (a ',' between two digits does not split). Words that
+** belong to one of these shapes are set aside, so that their digit groups
+** never count as an invoice number:
 **   - an IBAN: 2 letters and 2 digits, then 11 to 30 letters or digits, in
 **     one word or in groups of 4 ('ES91 2100 0418 4502 0005 1332');
 **   - the digit groups after IBAN, CUENTA, CTA, ACCOUNT, ACCT or KONTO;
@@ -40,6 +40,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "reconcile.h"
 #include "refnorm.h"
+#include "utf8.h"
 
 /* Most words looked at in one memo. */
 #define MEMO_MAX_WORDS 128
@@ -642,7 +643,24 @@ static int can_join(const struct memo_words *words, int i, int span)
            words->word[i + span - 1].end - words->word[i].start <= 48;
 }
 
-/* Writes the keys of every plain word and of runs of 2 and 3 words. */
+/* Returns 1 when the bytes of the word are valid UTF-8. */
+static int is_valid_word(const char *text, const struct memo_word *w)
+{
+    int i = w->start;
+
+    while (i < w->end) {
+        uint32_t c;
+        int len = utf8_decode((const unsigned char *)text + i, w->end - i, &c);
+        if (len == 0)
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* Writes the keys of every plain word and of runs of 2 and 3 words. A
+** word with bytes that are not UTF-8 gives none: its digits may be part
+** of a character the bank's export broke. */
 static void add_word_keys(const struct memo_words *words,
                           struct reconcile_memo *memo)
 {
@@ -650,7 +668,8 @@ static void add_word_keys(const struct memo_words *words,
 
     for (i = 0; i < words->count; i++) {
         const struct memo_word *w = &words->word[i];
-        if (w->shape != WORD_PLAIN || w->digits == 0)
+        if (w->shape != WORD_PLAIN || w->digits == 0 ||
+            !is_valid_word(words->text, w))
             continue;
         add_normalized(memo, words->text, w->start, w->end, 0);
         add_raw(memo, words->text, w);

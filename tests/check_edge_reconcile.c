@@ -212,6 +212,25 @@ START_TEST(test_ref_invoice_numbered_valid_rf)
 }
 END_TEST
 
+/* A memo word with a byte that is not UTF-8 gives no key, as the memo
+** parser's contract says: 'F-2024-0042' followed by 0xFF names nothing,
+** although its digit run 42 would match invoice 1's serial. */
+START_TEST(test_ref_word_with_invalid_utf8)
+{
+    sqlite3 *db = edge_open_ledger();
+
+    edge_add_payment(db, "Acme Trading Ltd", NULL);
+    harness_exec(db, "UPDATE payments SET reference ="
+                     " CAST(x'5061676f20462d323032342d30303432ff' AS TEXT)");
+    expect_sql(db,
+               "SELECT substr(evidence, 1, instr(evidence, ';') - 1)"
+               " FROM reconcile_candidates WHERE payment_id = 1"
+               " AND invoice_ids = '[1]'",
+               "no ref in memo");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *edge_reconcile_suite(void)
 {
     Suite *s = suite_create("edge_reconcile");
@@ -230,6 +249,7 @@ Suite *edge_reconcile_suite(void)
     suite_add_tcase(s, settings);
     tcase_add_test(refs, test_ref_invoice_numbered_like_rf);
     tcase_add_test(refs, test_ref_invoice_numbered_valid_rf);
+    tcase_add_test(refs, test_ref_word_with_invalid_utf8);
     suite_add_tcase(s, refs);
     return s;
 }
