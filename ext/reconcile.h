@@ -113,7 +113,9 @@ struct reconcile_memo_key {
     unsigned char run;                /* 1: a digit run inside a longer
                                        ** word, not tried within one edit */
     unsigned char joined;             /* 1: 2 or 3 words joined */
-    unsigned short start;             /* byte span in the memo it came from */
+    unsigned char in_column;          /* 1: from the structured_ref column,
+                                       ** so start and end are offsets there */
+    unsigned short start;             /* byte span in the text it came from */
     unsigned short end;
 };
 

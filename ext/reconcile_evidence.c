@@ -8,7 +8,9 @@
 **     for a typo or swap, "serial of 'F-2024-0042' in memo ('42')",
 **     "valid structured ref 'RF18...' for 'F-2024-0042'", or
 **     "structured ref '...' with wrong check digits for 'F-2024-0042'";
-**     "no ref in memo" when none;
+**     "no ref in memo" when none; a number found in a structured_ref
+**     column that holds no creditor reference reads "in structured ref"
+**     in place of "in memo";
 **   - "memo names another invoice" when it names one left out, or
 **     "structured ref names another invoice" when only the
 **     structured_ref column does;
@@ -126,6 +128,7 @@ static void append_member_ref(sqlite3_str *out,
 {
     int len;
     const char *span = span_text(result, p, m, &len);
+    const char *where = m->span_in_column ? " in structured ref" : " in memo";
 
     switch (m->ref_kind) {
     case RECONCILE_REF_STRUCTURED:
@@ -142,14 +145,15 @@ static void append_member_ref(sqlite3_str *out,
     case RECONCILE_REF_SERIAL:
         sqlite3_str_appendall(out, "serial of ");
         append_number(out, book, m->invoice);
-        sqlite3_str_appendall(out, " in memo (");
+        sqlite3_str_appendall(out, where);
+        sqlite3_str_appendall(out, " (");
         append_quote(out, span, len);
         sqlite3_str_appendchar(out, 1, ')');
         return;
     default:
         sqlite3_str_appendall(out, "ref ");
         append_number(out, book, m->invoice);
-        sqlite3_str_appendall(out, " in memo");
+        sqlite3_str_appendall(out, where);
         if (!span_is_number(book, m, span, len)) {
             sqlite3_str_appendall(out, " as ");
             append_quote(out, span, len);

@@ -550,6 +550,7 @@ static void add_key(struct reconcile_memo *memo, const char *key, int len,
     k->raw = (flags & KEY_RAW) != 0;
     k->run = (flags & KEY_RUN) != 0;
     k->joined = (flags & KEY_JOINED) != 0;
+    k->in_column = 0;
     k->start = (unsigned short)start;
     k->end = (unsigned short)end;
 }
@@ -732,6 +733,24 @@ void reconcile_memo_parse(const char *memo, int n, struct reconcile_memo *out)
     add_structured_keys(&words, out);
 }
 
+/*
+** Writes the keys of the words of a structured_ref column that holds no
+** creditor reference: banks put a plain invoice number there too (an
+** MT940 end-to-end id, a camt CdtrRefInf/Ref such as 'INV-2024-0099').
+** The keys are marked in_column, as their spans are offsets there.
+*/
+static void add_column_keys(struct memo_words *words,
+                            struct reconcile_memo *memo)
+{
+    int first = memo->key_count;
+    int i;
+
+    mark_skipped_words(words);
+    add_word_keys(words, memo);
+    for (i = first; i < memo->key_count; i++)
+        memo->keys[i].in_column = 1;
+}
+
 void reconcile_memo_add_structured(struct reconcile_memo *memo,
                                    const char *text, int n)
 {
@@ -763,6 +782,8 @@ void reconcile_memo_add_structured(struct reconcile_memo *memo,
         memo->refs[i].from_memo = 0;
     if (memo->ref_count == first && whole)
         add_ref(memo, &ref, 0, n > 0xFFFF ? 0xFFFF : n, 0);
+    if (memo->ref_count == first && !whole)
+        add_column_keys(&words, memo);
 }
 
 /* Returns 1 for a legal form or a filler word that says nothing of who. */

@@ -224,8 +224,10 @@ static int same_shape(const struct reconcile_book *book,
     int digits_only = kind == RECONCILE_REF_DIGITS;
     char memo_shape[SHAPE_MAX];
     char number_shape[SHAPE_MAX];
-    int memo_len = shape_of(work->payment->memo + k->start, k->end - k->start,
-                            digits_only, memo_shape);
+    const char *text = k->in_column ? work->payment->structured_ref
+                                    : work->payment->memo;
+    int memo_len = shape_of(text + k->start, k->end - k->start, digits_only,
+                            memo_shape);
     int number_len = shape_of(reconcile_book_text(book, inv->number_offset),
                               inv->number_len, digits_only, number_shape);
 
@@ -357,7 +359,7 @@ static int lookup_key(struct reconcile_book *book, struct reconcile_work *work,
             t.plausible[match.kind] > 1 ? t.plausible[match.kind] : 1;
         match.start = k->start;
         match.end = k->end;
-        match.in_column = 0;
+        match.in_column = k->in_column;
         match.ambiguous = 0;
         if (key_collides(&t, match.kind))
             settle_collision(book, work, k, &t, m->postings[p].value, &match);
@@ -503,7 +505,7 @@ static int lookup_fuzzy(struct reconcile_book *book,
             match.spread = 1;
         match.start = k->start;
         match.end = k->end;
-        match.in_column = 0;
+        match.in_column = k->in_column;
         match.ambiguous = 0;
         if (reconcile_add_candidate(book, work, hits->hit[i].invoice, &match) <
             0)
@@ -627,7 +629,7 @@ void reconcile_apply_weak_keys(const struct reconcile_book *book,
             c->ref_len = k->len;
             c->memo_start = k->start;
             c->memo_end = k->end;
-            c->span_in_column = 0;
+            c->span_in_column = k->in_column;
         }
     }
 }
@@ -643,8 +645,8 @@ static int is_explained(const struct reconcile_memo *memo,
     int j;
 
     for (j = 0; j < memo->key_count; j++)
-        if (explained[j] && memo->keys[j].start < k->end &&
-            k->start < memo->keys[j].end)
+        if (explained[j] && memo->keys[j].in_column == k->in_column &&
+            memo->keys[j].start < k->end && k->start < memo->keys[j].end)
             return 1;
     return 0;
 }

@@ -212,8 +212,8 @@ START_TEST(test_ref_invoice_numbered_valid_rf)
 }
 END_TEST
 
-/* A memo word with a byte that is not UTF-8 gives no key, as the memo
-** parser's contract says: 'F-2024-0042' followed by 0xFF names nothing,
+/* A memo word with a byte that is not UTF-8 gives no key, as reconcile.h
+** promises for the memo parser: 'F-2024-0042' followed by 0xFF names nothing,
 ** although its digit run 42 would match invoice 1's serial. */
 START_TEST(test_ref_word_with_invalid_utf8)
 {
@@ -228,6 +228,48 @@ START_TEST(test_ref_word_with_invalid_utf8)
                " AND invoice_ids = '[1]'",
                "no ref in memo");
     sqlite3_close(db);
+}
+END_TEST
+
+/* Gives payment 1 (Acme, 1000.00) the memo 'thanks' and structured_ref,
+** and expects the first evidence part of invoice 1's candidate. */
+static void expect_column_evidence(const char *structured_ref,
+                                   const char *expected)
+{
+    sqlite3 *db = edge_open_ledger();
+    char *sql;
+
+    edge_add_payment(db, "Acme Trading Ltd", NULL);
+    sql = sqlite3_mprintf("UPDATE payments SET reference = 'thanks',"
+                          " structured_ref = %Q",
+                          structured_ref);
+    harness_exec(db, sql);
+    sqlite3_free(sql);
+    expect_sql(db,
+               "SELECT substr(evidence, 1, instr(evidence, ';') - 1)"
+               " FROM reconcile_candidates WHERE payment_id = 1"
+               " AND invoice_ids = '[1]'",
+               expected);
+    sqlite3_close(db);
+}
+
+/* An MT940 end-to-end id or a camt CdtrRefInf/Ref may hold the invoice
+** number itself, with no creditor reference: its words are searched as a
+** memo's are, and the evidence names where the number was found. */
+START_TEST(test_ref_plain_number_in_structured_ref)
+{
+    expect_column_evidence("F-2024-0042",
+                           "ref 'F-2024-0042' in structured ref");
+    /* Digits grouped otherwise, as an end-to-end id may write them. */
+    expect_column_evidence("EREF 2024 0042",
+                           "ref 'F-2024-0042' in structured ref as"
+                           " '2024 0042'");
+    /* A valid RF reference keeps the column to itself: RF70F20240042 is
+    ** creditor_ref_make('rf', 'F20240042'), whose payload is invoice 1's
+    ** number without its dashes. */
+    expect_column_evidence("RF70F20240042",
+                           "valid structured ref 'RF70F20240042' for"
+                           " 'F-2024-0042'");
 }
 END_TEST
 
@@ -250,6 +292,7 @@ Suite *edge_reconcile_suite(void)
     tcase_add_test(refs, test_ref_invoice_numbered_like_rf);
     tcase_add_test(refs, test_ref_invoice_numbered_valid_rf);
     tcase_add_test(refs, test_ref_word_with_invalid_utf8);
+    tcase_add_test(refs, test_ref_plain_number_in_structured_ref);
     suite_add_tcase(s, refs);
     return s;
 }
