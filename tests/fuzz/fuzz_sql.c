@@ -31,7 +31,7 @@
 #endif
 
 /* Maximum number of statements one target runs per input. */
-#define FUZZ_MAX_STATEMENTS 8
+#define FUZZ_MAX_STATEMENTS 10
 
 /* A target: its name, how many arguments it splits the input into, the
 ** database it needs and the statements it runs per input. */
@@ -176,6 +176,10 @@ static const struct fuzz_target fuzz_targets[] = {
       " AND auto_margin = ?2 AND fee_abs_cents = ?3",
       "SELECT score BETWEEN 0 AND 1 AND rank >= 1 AS ok_score"
       " FROM reconcile_candidates WHERE payment_id = 9",
+      /* The same text as structured_ref, with the payer name as memo. */
+      "UPDATE OR IGNORE payments SET structured_ref = ?1, reference = ?2"
+      " WHERE payment_id = 9",
+      "SELECT * FROM reconcile_candidates WHERE payment_id = 9",
       NULL}},
     {"ar_aging",
      3,
