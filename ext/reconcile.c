@@ -175,7 +175,8 @@ struct reconcile_vtab {
     sqlite3_stmt *decisions_stmt;           /* SQL_DECISIONS; NULL: no table */
     sqlite3_stmt *settings_stmt;            /* SQL_SETTINGS; NULL: no table */
     sqlite3_stmt *duplicate_stmt;           /* SQL_DUPLICATE */
-    int scanning; /* 1 while xFilter steps statements */
+    int scanning;   /* 1 while xFilter steps statements */
+    int reentered;  /* 1 when a statement read this table again */
 };
 
 /* Decisions of one payment: flags and the rejected invoice sets. */
@@ -240,6 +241,23 @@ static int reconcile_prepare(reconcile_vtab *vtab, sqlite3_stmt **stmt_out,
         vtab,
         "reconcile_candidates: cannot read the tables of '%s': %s; load sql/schema.sql into this database",
         vtab->schema, sqlite3_errmsg(vtab->db));
+}
+
+/* Finalizes every statement reconcile_prepare_all made, leaving NULL. */
+static void reconcile_finalize_statements(reconcile_vtab *vtab)
+{
+    sqlite3_stmt **stmts[] = {
+        &vtab->book_stmts.customers, &vtab->book_stmts.invoices,
+        &vtab->book_stmts.aliases,   &vtab->payments_stmt,
+        &vtab->payment_stmt,         &vtab->oldest_stmt,
+        &vtab->decisions_stmt,       &vtab->settings_stmt,
+        &vtab->duplicate_stmt};
+    size_t i;
+
+    for (i = 0; i < sizeof(stmts) / sizeof(*stmts); i++) {
+        sqlite3_finalize(*stmts[i]);
+        *stmts[i] = NULL;
+    }
 }
 
 /* Prepares every statement a query needs. */
@@ -739,10 +757,12 @@ static int reconcile_filter(sqlite3_vtab_cursor *base, int idx_num,
     (void)idx_str;
     reconcile_result_clear(&cursor->result);
     cursor->row = 0;
-    if (vtab->scanning)
+    if (vtab->scanning) {
+        vtab->reentered = 1;
         return reconcile_set_error(
             vtab,
             "reconcile_candidates: a table it reads (customers, invoices, payments, payer_aliases, reconcile_decisions, reconcile_settings) used reconcile_candidates again; they must be tables, not views that use it");
+    }
     if ((idx_num & PLAN_PAYMENT) && argc > 0) {
         payment_id = argv[0];
         /* "= NULL" matches no row, in SQL and here. */
@@ -761,6 +781,13 @@ static int reconcile_filter(sqlite3_vtab_cursor *base, int idx_num,
     if (rc == SQLITE_OK)
         rc = run_query(vtab, cursor, payment_id);
     vtab->scanning = 0;
+    /* A statement that read this table again holds a reference to it,
+    ** so the table would never be disconnected and the connection never
+    ** closed. Its statements are prepared again on the next query. */
+    if (vtab->reentered) {
+        reconcile_finalize_statements(vtab);
+        vtab->reentered = 0;
+    }
     if (rc != SQLITE_OK)
         reconcile_result_clear(&cursor->result);
     return rc;
@@ -856,15 +883,7 @@ static int reconcile_disconnect(sqlite3_vtab *base)
 {
     reconcile_vtab *vtab = (reconcile_vtab *)base;
 
-    sqlite3_finalize(vtab->book_stmts.customers);
-    sqlite3_finalize(vtab->book_stmts.invoices);
-    sqlite3_finalize(vtab->book_stmts.aliases);
-    sqlite3_finalize(vtab->payments_stmt);
-    sqlite3_finalize(vtab->payment_stmt);
-    sqlite3_finalize(vtab->oldest_stmt);
-    sqlite3_finalize(vtab->decisions_stmt);
-    sqlite3_finalize(vtab->settings_stmt);
-    sqlite3_finalize(vtab->duplicate_stmt);
+    reconcile_finalize_statements(vtab);
     sqlite3_free(vtab->schema);
     sqlite3_free(vtab);
     return SQLITE_OK;
