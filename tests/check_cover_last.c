@@ -1,0 +1,237 @@
+/*
+** Cases that the other suites leave out. For reconcile_candidates: the
+** meet-in-the-middle subset search when several subsets sum to the
+** payment, a subset of the same size as the named set, a rejected set
+** whose oldest invoice has the higher id, and more candidates than the
+** candidate array first allocates. For the text functions: a zero-length
+** BLOB argument.
+** Weights are those of ext/reconcile_score.c; evidence wording is listed
+** in ext/reconcile_evidence.c.
+*/
+#include "harness.h"
+
+/* Set rows (2 invoices or more) of payment 1, with every rank listed. */
+#define SET_ROWS                                                              \
+    "SELECT invoice_ids, amount_match, auto FROM reconcile_candidates"        \
+    " WHERE payment_id = 1 AND max_rank = 100 AND invoice_ids LIKE '%,%'"     \
+    " ORDER BY invoice_ids"
+
+/* Customer 1 'Acme Trading Ltd' as of 2024-06-30, no invoices. */
+static sqlite3 *last_open_ledger(void)
+{
+    sqlite3 *db = harness_open_schema();
+
+    harness_exec_file(db, "../sql/reconcile.sql");
+    harness_exec(db, "UPDATE settings SET as_of = '2024-06-30';"
+                     "INSERT INTO customers (customer_id, code, name) VALUES"
+                     " (1, 'C1', 'Acme Trading Ltd')");
+    return db;
+}
+
+/* Adds an EUR invoice of customer 1, due 30 days after issue. */
+static void last_add_invoice(sqlite3 *db, long long id, const char *number,
+                             const char *issued, long long cents)
+{
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency) VALUES (%lld, %Q, 1, %Q,"
+        " date(%Q, '+30 days'), %lld, 'EUR')",
+        id, number, issued, issued, cents);
+
+    harness_exec(db, sql);
+    sqlite3_free(sql);
+}
+
+/* Adds an EUR payment 1 from 'ACME TRADING' received 2024-03-31. */
+static void last_add_payment(sqlite3 *db, long long cents, const char *memo)
+{
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO payments (payment_id, received_date, amount_cents,"
+        " currency, payer_name, reference) VALUES (1, '2024-03-31', %lld,"
+        " 'EUR', 'ACME TRADING', %Q)",
+        cents, memo);
+
+    harness_exec(db, sql);
+    sqlite3_free(sql);
+}
+
+/* ---- Subset search ---------------------------------------------------- */
+
+/*
+** Sixteen open invoices, issued one a day from 2024-01-02 (so id order is
+** oldest first), the whole pool of the subset search:
+**   1..6   10.01 20.01 30.01 40.01 50.01 60.01
+**   7..10  300.00 400.00 700.00 600.00
+**   11..16 50.00 80.00 450.00 550.00 350.00 650.00
+** A payment of 1000.00 (no single invoice equal). Invoices 1 to 6 end in
+** 01 cents, so a subset with k of them (k <= 8) ends in k cents and never
+** sums to 1000.00. Every subset with invoice 1 is therefore a dead end,
+** and the depth-first search, which takes invoice 1 first, spends its
+** 8000 steps there: about 2^15 subsets of 7 or fewer of the other 15
+** fit under the amount. The meet-in-the-middle search then lists the
+** exact sums by hand: [7,9] 300+700, [8,10] 400+600, [13,14] 450+550,
+** [15,16] 350+650, [7,11,16] 300+50+650, [8,11,14] 400+50+550 and
+** [10,11,15] 600+50+350. Several share a half sum (700.00 from [9] and
+** [11,16] against invoice 7). The depth-first search, with no budget,
+** would find [7,9] first: 7 is the oldest invoice in any solution, and
+** after it 9 comes before 11. So the row is [7,9], flagged ambiguous and
+** not automatic.
+*/
+START_TEST(test_sets_meet_in_middle_several_sums)
+{
+    static const long long cents[16] = {
+        1001,  2001,  3001,  4001,  5001,  6001,  30000, 40000,
+        70000, 60000, 5000,  8000,  45000, 55000, 35000, 65000};
+    sqlite3 *db = last_open_ledger();
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        char number[16];
+        char issued[16];
+        sqlite3_snprintf(sizeof(number), number, "INV-%d", 2001 + i);
+        sqlite3_snprintf(sizeof(issued), issued, "2024-01-%02d", 2 + i);
+        last_add_invoice(db, i + 1, number, issued, cents[i]);
+    }
+    last_add_payment(db, 100000, NULL);
+    expect_sql(db, SET_ROWS, "[7,9]|equal|0");
+    expect_sql(db,
+               "SELECT instr(evidence, '; another subset sums the same') > 0,"
+               " instr(evidence, 'subset search stopped') > 0"
+               " FROM reconcile_candidates WHERE payment_id = 1"
+               " AND max_rank = 100 AND invoice_ids = '[7,9]'",
+               "1|0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The memo names invoices 1 (100.00) and 2 (200.00), so the named set
+** [1,2] is a row, 'over' because the 700.00 paid is more than its 300.00. The anchored search needs
+** 400.00 more from 3 (250.00) and 4 (450.00) and finds no sum within the
+** fee tolerance (10.00 + 3% of the 700.00 paid = 31.00). The plain search finds
+** 250.00 + 450.00 = 700.00, the only subset of the four that sums to it
+** (100+200+250 = 550, 100+200+450 = 750, 100+450 = 550, 200+450 = 650,
+** 100+250+450 = 800). [3,4] has as many invoices as [1,2] but other ones,
+** so it is a second set row.
+*/
+START_TEST(test_sets_subset_beside_named_pair)
+{
+    sqlite3 *db = last_open_ledger();
+
+    last_add_invoice(db, 1, "F-2024-0101", "2024-03-01", 10000);
+    last_add_invoice(db, 2, "F-2024-0102", "2024-03-02", 20000);
+    last_add_invoice(db, 3, "F-2024-0103", "2024-03-03", 25000);
+    last_add_invoice(db, 4, "F-2024-0104", "2024-03-04", 45000);
+    last_add_payment(db, 70000, "F-2024-0101 F-2024-0102");
+    expect_sql(db, SET_ROWS, "[1,2]|over|0\n[3,4]|equal|0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---- Decisions and candidates ----------------------------------------- */
+
+/*
+** Invoice 2 was issued before invoice 1, so the named set lists them
+** oldest first, [2,1]. A reject written '[1,2]' must still match it,
+** because the ids are compared sorted. 600.00 + 400.00 = 1000.00 is the
+** payment, so before the reject [2,1] is rank 1.
+*/
+START_TEST(test_decision_reject_set_newer_id_first)
+{
+    sqlite3 *db = last_open_ledger();
+
+    last_add_invoice(db, 1, "F-2024-0201", "2024-03-05", 60000);
+    last_add_invoice(db, 2, "F-2024-0202", "2024-03-01", 40000);
+    last_add_payment(db, 100000, "F-2024-0201 F-2024-0202");
+    expect_sql(db,
+               "SELECT invoice_ids FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "[2,1]");
+    harness_exec(db, "INSERT INTO reconcile_decisions (payment_id,"
+                     " invoice_ids, decision) VALUES (1, '[1,2]', 'reject')");
+    expect_sql(db,
+               "SELECT count(*) FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND max_rank = 100"
+               " AND invoice_ids = '[2,1]'",
+               "0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Two customers named 'Acme Trading Ltd' both match the payer, and each
+** has 40 open invoices (the most taken per customer), so there are 80
+** candidates, more than the 64 the candidate array starts with. Customer
+** 1 has 100.00 to 139.00 (ids 1 to 40) and customer 2 200.00 to 239.00
+** (ids 41 to 80). Invoice 21 (120.00) equals the payment, so customer 1
+** gets no subset search, and customer 2 has no invoice under 120.00 to
+** put in one. Each invoice is one row: 80 rows, invoice 21 first.
+*/
+START_TEST(test_candidates_past_first_allocation)
+{
+    sqlite3 *db = last_open_ledger();
+    int i;
+
+    harness_exec(db, "INSERT INTO customers (customer_id, code, name)"
+                     " VALUES (2, 'C2', 'Acme Trading Ltd')");
+    for (i = 1; i <= 40; i++) {
+        char number[16];
+        sqlite3_snprintf(sizeof(number), number, "INV-%d", 3000 + i);
+        last_add_invoice(db, i, number, "2024-03-01", 9900 + 100 * i);
+    }
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency)"
+                     " SELECT invoice_id + 40, 'INV-' || (invoice_id + 4000),"
+                     " 2, issue_date, due_date, total_cents + 10000, currency"
+                     " FROM invoices WHERE customer_id = 1");
+    last_add_payment(db, 12000, NULL);
+    expect_sql(db,
+               "SELECT count(*), min(CASE rank WHEN 1 THEN invoice_ids END)"
+               " FROM reconcile_candidates WHERE payment_id = 1"
+               " AND max_rank = 100",
+               "80|[21]");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---- Text arguments ---------------------------------------------------- */
+
+/*
+** A zero-length BLOB is an argument whose text pointer SQLite returns as
+** NULL with 0 bytes; the functions read it as ''. So ref_normalize gives
+** '', ref_similarity scores it like '' (no characters in common: 0.0),
+** levenshtein needs 3 insertions to reach 'abc', damerau_levenshtein 2 to
+** reach 'ab', and jaro_winkler of an empty and a non-empty text is 0.0.
+*/
+START_TEST(test_empty_blob_reads_as_empty_text)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql(db, "SELECT quote(ref_normalize(x''))", "''");
+    expect_sql(db, "SELECT ref_similarity(x'', 'F-12')", "0.0");
+    expect_sql(db, "SELECT ref_similarity('F-12', x'')", "0.0");
+    expect_sql(db, "SELECT levenshtein(x'', 'abc')", "3");
+    expect_sql(db, "SELECT levenshtein('abc', x'')", "3");
+    expect_sql(db, "SELECT damerau_levenshtein(x'', 'ab')", "2");
+    expect_sql(db, "SELECT jaro_winkler(x'', 'abc')", "0.0");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *cover_last_suite(void)
+{
+    Suite *s = suite_create("cover_last");
+    TCase *sets = tcase_create("sets");
+    TCase *decisions = tcase_create("decisions");
+    TCase *text = tcase_create("text");
+
+    tcase_add_test(sets, test_sets_meet_in_middle_several_sums);
+    tcase_add_test(sets, test_sets_subset_beside_named_pair);
+    suite_add_tcase(s, sets);
+    tcase_add_test(decisions, test_decision_reject_set_newer_id_first);
+    tcase_add_test(decisions, test_candidates_past_first_allocation);
+    suite_add_tcase(s, decisions);
+    tcase_add_test(text, test_empty_blob_reads_as_empty_text);
+    suite_add_tcase(s, text);
+    return s;
+}
