@@ -3,7 +3,8 @@
 ** meet-in-the-middle subset search when several subsets sum to the
 ** payment, a subset of the same size as the named set, a rejected set
 ** whose oldest invoice has the higher id, and more candidates than the
-** candidate array first allocates. For the text functions: a zero-length
+** candidate array first allocates, and more typo neighbours of a memo
+** number than one lookup collects. For the text functions: a zero-length
 ** BLOB argument.
 ** Weights are those of ext/reconcile_score.c; evidence wording is listed
 ** in ext/reconcile_evidence.c.
@@ -15,6 +16,13 @@
     "SELECT invoice_ids, amount_match, auto FROM reconcile_candidates"        \
     " WHERE payment_id = 1 AND max_rank = 100 AND invoice_ids LIKE '%,%'"     \
     " ORDER BY invoice_ids"
+
+/* The reference part of payment 1's evidence for one invoice: the text up
+** to its first ';'. */
+#define REF_OF(invoice)                                                       \
+    "SELECT substr(evidence, 1, instr(evidence || ';', ';') - 1)"            \
+    " FROM reconcile_candidates WHERE payment_id = 1 AND max_rank = 100"      \
+    " AND invoice_ids = '[" #invoice "]'"
 
 /* Customer 1 'Acme Trading Ltd' as of 2024-06-30, no invoices. */
 static sqlite3 *last_open_ledger(void)
@@ -100,6 +108,54 @@ START_TEST(test_sets_meet_in_middle_several_sums)
                " FROM reconcile_candidates WHERE payment_id = 1"
                " AND max_rank = 100 AND invoice_ids = '[7,9]'",
                "1|0");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Sixteen open invoices, issued one a day from 2024-01-02 (id order is
+** oldest first):
+**   1..3   10.01 20.01 30.01
+**   4..8   450.00 742.00 481.00 473.00 601.00
+**   9..16  130.00 138.00 57.00 121.00 45.00 158.00 175.00 74.00
+** and a payment of 1578.00, with no fee tolerance. Invoices 1 to 3 end in
+** 01 cents, so no exact subset holds them. A brute force over all 2^16
+** subsets finds one sum of 1578.00: [4,6,10,11,13,14,15,16], 450 + 481 +
+** 138 + 57 + 45 + 158 + 175 + 74. The eight newest invoices add up to
+** only 898.00, less than the payment. The depth-first search spends its
+** 8000 steps without reaching that set, so the meet-in-the-middle search
+** finds it: a row of 8 invoices with the default subset_max_size of 8,
+** and not flagged, since that search is complete. With subset_max_size 7
+** the set is too large and there is no set row at all.
+*/
+START_TEST(test_sets_meet_in_middle_size_limit)
+{
+    static const long long cents[16] = {
+        1001,  2001,  3001,  45000, 74200, 48100, 47300, 60100,
+        13000, 13800, 5700,  12100, 4500,  15800, 17500, 7400};
+    sqlite3 *db = last_open_ledger();
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        char number[16];
+        char issued[16];
+        sqlite3_snprintf(sizeof(number), number, "INV-%d", 5001 + i);
+        sqlite3_snprintf(sizeof(issued), issued, "2024-01-%02d", 2 + i);
+        last_add_invoice(db, i + 1, number, issued, cents[i]);
+    }
+    harness_exec(db, "UPDATE reconcile_settings SET fee_abs_cents = 0,"
+                     " fee_pct = 0");
+    last_add_payment(db, 157800, NULL);
+    expect_sql(db, SET_ROWS, "[4,6,10,11,13,14,15,16]|equal|0");
+    expect_sql(db,
+               "SELECT instr(evidence, 'another subset') > 0,"
+               " instr(evidence, 'subset search stopped') > 0"
+               " FROM reconcile_candidates WHERE payment_id = 1"
+               " AND max_rank = 100"
+               " AND invoice_ids = '[4,6,10,11,13,14,15,16]'",
+               "0|0");
+    harness_exec(db, "UPDATE reconcile_settings SET subset_max_size = 7");
+    expect_sql(db, SET_ROWS, "");
     sqlite3_close(db);
 }
 END_TEST
@@ -197,8 +253,7 @@ END_TEST
 /* ---- Text arguments ---------------------------------------------------- */
 
 /*
-** A zero-length BLOB is an argument whose text pointer SQLite returns as
-** NULL with 0 bytes; the functions read it as ''. So ref_normalize gives
+** A zero-length BLOB argument is read as the text ''. So ref_normalize gives
 ** '', ref_similarity scores it like '' (no characters in common: 0.0),
 ** levenshtein needs 3 insertions to reach 'abc', damerau_levenshtein 2 to
 ** reach 'ab', and jaro_winkler of an empty and a non-empty text is 0.0.
@@ -218,14 +273,71 @@ START_TEST(test_empty_blob_reads_as_empty_text)
 }
 END_TEST
 
+/* ---- References ------------------------------------------------------- */
+
+/*
+** The memo key A1234567890123456789012345678 ('A' and 28 digits) and 262
+** open invoices whose number is that key with one digit inserted after
+** the 'A': 29 places times 10 digits is 290, less the 28 repeats where
+** the digit equals the one before it. Ids follow the first place, then
+** the digit: invoice 1 is A0123..., 2 is A1123..., 262 is A1234...89.
+** A typo lookup collects at most 256 neighbours, in invoice order, so
+** invoice 262 is never collected. Invoices 2 and 262 have the amount paid
+** (42.42), the rest 1000.00. Invoice 2 is found as a typo (one edit).
+** Invoice 262 is a candidate for its amount only, with no ref in the
+** memo. (Invoice 1 is A0 and the key: with leading zeros cut, its digits
+** equal the memo's digits, an exact digits match, not a typo.)
+*/
+START_TEST(test_ref_typo_insertions_past_limit)
+{
+    sqlite3 *db = last_open_ledger();
+
+    harness_exec(
+        db,
+        "WITH RECURSIVE p(p) AS (SELECT 1 UNION ALL SELECT p + 1 FROM p"
+        " WHERE p < 29),"
+        " d(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM d WHERE d < 9),"
+        " k(key) AS (SELECT '1234567890123456789012345678'),"
+        " v(number, first_p, first_d) AS (SELECT 'A' || substr(key, 1,"
+        " p - 1) || d || substr(key, p), min(p), min(d) FROM p, d, k"
+        " GROUP BY 1)"
+        " INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency)"
+        " SELECT row_number() OVER (ORDER BY first_p, first_d), number, 1,"
+        " '2024-03-01', '2024-03-31', 100000, 'EUR' FROM v");
+    harness_exec(db, "UPDATE invoices SET total_cents = 4242"
+                     " WHERE invoice_id IN (2, 262)");
+    expect_sql(db,
+               "SELECT count(*), max(invoice_id) FROM invoices",
+               "262|262");
+    expect_sql(db,
+               "SELECT number FROM invoices WHERE invoice_id IN (1, 2, 262)"
+               " ORDER BY invoice_id",
+               "A01234567890123456789012345678\n"
+               "A11234567890123456789012345678\n"
+               "A12345678901234567890123456789");
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, reference) VALUES (1,"
+                     " '2024-03-31', 4242, 'EUR',"
+                     " 'A1234567890123456789012345678')");
+    expect_sql(db, REF_OF(2),
+               "ref 'A11234567890123456789012345678' in memo as"
+               " 'A1234567890123456789012345678' (one edit)");
+    expect_sql(db, REF_OF(262), "no ref in memo");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *cover_last_suite(void)
 {
     Suite *s = suite_create("cover_last");
     TCase *sets = tcase_create("sets");
     TCase *decisions = tcase_create("decisions");
     TCase *text = tcase_create("text");
+    TCase *refs = tcase_create("refs");
 
     tcase_add_test(sets, test_sets_meet_in_middle_several_sums);
+    tcase_add_test(sets, test_sets_meet_in_middle_size_limit);
     tcase_add_test(sets, test_sets_subset_beside_named_pair);
     suite_add_tcase(s, sets);
     tcase_add_test(decisions, test_decision_reject_set_newer_id_first);
@@ -233,5 +345,7 @@ Suite *cover_last_suite(void)
     suite_add_tcase(s, decisions);
     tcase_add_test(text, test_empty_blob_reads_as_empty_text);
     suite_add_tcase(s, text);
+    tcase_add_test(refs, test_ref_typo_insertions_past_limit);
+    suite_add_tcase(s, refs);
     return s;
 }
