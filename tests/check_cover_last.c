@@ -1,14 +1,19 @@
 /*
 ** Cases that the other suites leave out. For reconcile_candidates: the
-** meet-in-the-middle subset search when several subsets sum to the
-** payment, a subset of the same size as the named set, a rejected set
-** whose oldest invoice has the higher id, and more candidates than the
-** candidate array first allocates, and more typo neighbours of a memo
-** number than one lookup collects. For the text functions: a zero-length
-** BLOB argument.
-** Weights are those of ext/reconcile_score.c; evidence wording is listed
-** in ext/reconcile_evidence.c.
+** meet-in-the-middle subset search with several exact subsets or with a
+** size limit, and a subset of the same size as the named set. Also a
+** rejected set whose oldest invoice has the higher id, more candidates
+** than the candidate array first allocates, and more typo neighbours of
+** a memo number than one lookup collects. For the text functions: a
+** zero-length BLOB argument. For ar_aging: a schema argument read from a
+** join. For MT940: customer references that are the counterparty account.
+** Weights are those of ext/reconcile_score.c, and evidence wording is
+** listed in ext/reconcile_evidence.c.
 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "harness.h"
 
 /* Set rows (2 invoices or more) of payment 1, with every rank listed. */
@@ -119,7 +124,7 @@ END_TEST
 **   4..8   450.00 742.00 481.00 473.00 601.00
 **   9..16  130.00 138.00 57.00 121.00 45.00 158.00 175.00 74.00
 ** and a payment of 1578.00, with no fee tolerance. Invoices 1 to 3 end in
-** 01 cents, so no exact subset holds them. A brute force over all 2^16
+** 01 cents, so no exact subset contains them. A brute force over all 2^16
 ** subsets finds one sum of 1578.00: [4,6,10,11,13,14,15,16], 450 + 481 +
 ** 138 + 57 + 45 + 158 + 175 + 74. The eight newest invoices add up to
 ** only 898.00, less than the payment. The depth-first search spends its
@@ -278,8 +283,8 @@ END_TEST
 /*
 ** The memo key A1234567890123456789012345678 ('A' and 28 digits) and 262
 ** open invoices whose number is that key with one digit inserted after
-** the 'A': 29 places times 10 digits is 290, less the 28 repeats where
-** the digit equals the one before it. Ids follow the first place, then
+** the 'A'. That is 29 places times 10 digits, 290, less the 28 repeats
+** where the digit equals the one before it. Ids follow the first place, then
 ** the digit: invoice 1 is A0123..., 2 is A1123..., 262 is A1234...89.
 ** A typo lookup collects at most 256 neighbours, in invoice order, so
 ** invoice 262 is never collected. Invoices 2 and 262 have the amount paid
@@ -328,6 +333,85 @@ START_TEST(test_ref_typo_insertions_past_limit)
 }
 END_TEST
 
+/* ---- Aging ------------------------------------------------------------ */
+
+/*
+** The schema argument of ar_aging comes from another table, so it is not
+** usable while ar_aging is the outer loop and the planner must scan dbs
+** first. Invoice 1 (100.00) was due 2024-03-31, so on 2024-06-30 it is 30 +
+** 31 + 30 = 91 days overdue, in the over-90 bucket.
+*/
+START_TEST(test_aging_schema_from_join)
+{
+    sqlite3 *db = harness_open_schema();
+
+    harness_exec(db, "INSERT INTO customers (customer_id, code, name)"
+                     " VALUES (1, 'C1', 'Acme Trading Ltd');"
+                     "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency) VALUES"
+                     " (1, 'F-1', 1, '2024-03-01', '2024-03-31', 10000,"
+                     " 'EUR');"
+                     "CREATE TABLE dbs (name TEXT);"
+                     "INSERT INTO dbs VALUES ('main');");
+    expect_sql(db,
+               "SELECT d.name, a.customer_id, a.days_over_90_cents,"
+               " a.max_days_overdue FROM dbs d, ar_aging a"
+               " WHERE a.as_of = '2024-06-30' AND a.schema = d.name",
+               "main|1|10000|91");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---- MT940 ------------------------------------------------------------ */
+
+/*
+** Two :61: lines whose customer reference is the counterparty account.
+** The first is in the old Rabobank layout: the reference is padded with
+** a blank to 16 characters ('NL12RABO0123456 '), so the text after it is
+** the name J. JANSEN and the reference, trimmed, is the account. The
+** second has an IBAN as its reference, no bank reference and a details
+** line: the IBAN is the account and the details are the name. Neither
+** reference is an end-to-end id, and with no :86: there is no memo.
+*/
+START_TEST(test_mt940_reference_is_account)
+{
+    static const char text[] =
+        ":20:STMT1\r\n:25:DE89370400440532013000\r\n:28C:1/1\r\n"
+        ":60F:C130601EUR100,00\r\n"
+        ":61:1306010601C5,09NTRFNL12RABO0123456 J. JANSEN\r\n"
+        ":61:1306010601C5,10NTRFNL44RABO0123456789\r\n"
+        "A. DE VRIES\r\n";
+    char dir[] = "/tmp/cover_last_XXXXXX";
+    char *path;
+    char *sql;
+    FILE *out;
+    sqlite3 *db = harness_open();
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    path = sqlite3_mprintf("%s/s.sta", dir);
+    ck_assert_ptr_nonnull(path);
+    out = fopen(path, "wb");
+    ck_assert_ptr_nonnull(out);
+    ck_assert_int_eq((int)fwrite(text, 1, sizeof(text) - 1, out),
+                     (int)sizeof(text) - 1);
+    ck_assert_int_eq(fclose(out), 0);
+    sql = sqlite3_mprintf(
+        "SELECT amount_cents, counterparty_name, counterparty_account,"
+        " end_to_end_id, memo FROM bank_statement(%Q, 'mt940')"
+        " ORDER BY entry_index",
+        path);
+    ck_assert_ptr_nonnull(sql);
+    expect_sql(db, sql,
+               "509|J. JANSEN|NL12RABO0123456|NULL|NULL\n"
+               "510|A. DE VRIES|NL44RABO0123456789|NULL|NULL");
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    sqlite3_free(path);
+}
+END_TEST
+
 Suite *cover_last_suite(void)
 {
     Suite *s = suite_create("cover_last");
@@ -335,6 +419,8 @@ Suite *cover_last_suite(void)
     TCase *decisions = tcase_create("decisions");
     TCase *text = tcase_create("text");
     TCase *refs = tcase_create("refs");
+    TCase *aging = tcase_create("aging");
+    TCase *mt940 = tcase_create("mt940");
 
     tcase_add_test(sets, test_sets_meet_in_middle_several_sums);
     tcase_add_test(sets, test_sets_meet_in_middle_size_limit);
@@ -347,5 +433,9 @@ Suite *cover_last_suite(void)
     suite_add_tcase(s, text);
     tcase_add_test(refs, test_ref_typo_insertions_past_limit);
     suite_add_tcase(s, refs);
+    tcase_add_test(aging, test_aging_schema_from_join);
+    suite_add_tcase(s, aging);
+    tcase_add_test(mt940, test_mt940_reference_is_account);
+    suite_add_tcase(s, mt940);
     return s;
 }
