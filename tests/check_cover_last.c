@@ -4,7 +4,8 @@
 ** size limit, and a subset of the same size as the named set. Also a
 ** rejected set whose oldest invoice has the higher id, more candidates
 ** than the candidate array first allocates, and more typo neighbours of
-** a memo number than one lookup collects. For the text functions: a
+** a memo number than one lookup collects. Also a memo that names more
+** invoices than count against a row. For the text functions: a
 ** zero-length BLOB argument. For ar_aging: a schema argument read from a
 ** join. For MT940: customer references that are the counterparty account.
 ** Weights are those of ext/reconcile_score.c, and evidence wording is
@@ -333,6 +334,40 @@ START_TEST(test_ref_typo_insertions_past_limit)
 }
 END_TEST
 
+/*
+** A memo that lists the numbers of 34 open invoices, F-2024-1001 to
+** F-2024-1034 (100.01 to 100.34), more than the 32 named invoices that
+** count against a row. The payment is 100.01, so invoice 1 (named, amount
+** equal) is rank 1, and its evidence states that the memo also names another
+** invoice. Invoice 2 (100.02) is 0.01 more than paid, within the fee
+** tolerance, so it is rank 2.
+*/
+START_TEST(test_refs_memo_names_many_invoices)
+{
+    sqlite3 *db = last_open_ledger();
+
+    harness_exec(db,
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                 " FROM n WHERE i < 34)"
+                 " INSERT INTO invoices (invoice_id, number, customer_id,"
+                 " issue_date, due_date, total_cents, currency)"
+                 " SELECT i, 'F-2024-' || (1000 + i), 1, '2024-03-01',"
+                 " '2024-03-31', 10000 + i, 'EUR' FROM n");
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, reference) SELECT 1,"
+                     " '2024-03-31', 10001, 'EUR',"
+                     " group_concat(number, ' ') FROM invoices");
+    expect_sql(db,
+               "SELECT rank, invoice_ids, instr(evidence,"
+               " '; memo names another invoice') > 0"
+               " FROM reconcile_candidates WHERE payment_id = 1"
+               " AND rank <= 2",
+               "1|[1]|1\n2|[2]|1");
+    expect_sql(db, REF_OF(1), "ref 'F-2024-1001' in memo");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---- Aging ------------------------------------------------------------ */
 
 /*
@@ -432,6 +467,7 @@ Suite *cover_last_suite(void)
     tcase_add_test(text, test_empty_blob_reads_as_empty_text);
     suite_add_tcase(s, text);
     tcase_add_test(refs, test_ref_typo_insertions_past_limit);
+    tcase_add_test(refs, test_refs_memo_names_many_invoices);
     suite_add_tcase(s, refs);
     tcase_add_test(aging, test_aging_schema_from_join);
     suite_add_tcase(s, aging);
