@@ -5,7 +5,8 @@
 ** rejected set whose oldest invoice has the higher id, more candidates
 ** than the candidate array first allocates, and more typo neighbours of
 ** a memo number than one lookup collects. Also a memo that names more
-** invoices than count against a row. For the text functions: a
+** invoices than count against a row, and a void invoice one character
+** shorter than a memo number. For the text functions: a
 ** zero-length BLOB argument. For ar_aging: a schema argument read from a
 ** join. For MT940: customer references that are the counterparty account.
 ** Weights are those of ext/reconcile_score.c, and evidence wording is
@@ -368,6 +369,36 @@ START_TEST(test_refs_memo_names_many_invoices)
 }
 END_TEST
 
+/*
+** Memo 'F-2024-0042' normalizes to F202442 (the zeros that lead a group
+** are cut). Open invoice 1, F-2024-0043 (F202443), is one substitution
+** away. Void invoice 2, F-2024-004 (F20244), is the memo key with one
+** character deleted, but a void invoice cannot receive money, so the
+** typo lookup passes over it: invoice 1 is the only row.
+*/
+START_TEST(test_ref_typo_skips_void_shorter_number)
+{
+    sqlite3 *db = last_open_ledger();
+
+    harness_exec(db, "INSERT INTO invoices (invoice_id, number, customer_id,"
+                     " issue_date, due_date, total_cents, currency, status)"
+                     " VALUES (1, 'F-2024-0043', 1, '2024-03-01',"
+                     " '2024-03-31', 10000, 'EUR', 'issued'),"
+                     " (2, 'F-2024-004', 1, '2024-03-01', '2024-03-31',"
+                     " 10000, 'EUR', 'void')");
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, reference) VALUES (1,"
+                     " '2024-03-31', 10000, 'EUR', 'F-2024-0042')");
+    expect_sql(db,
+               "SELECT rank, invoice_ids FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND max_rank = 100",
+               "1|[1]");
+    expect_sql(db, REF_OF(1),
+               "ref 'F-2024-0043' in memo as 'F-2024-0042' (one edit)");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---- Aging ------------------------------------------------------------ */
 
 /*
@@ -468,6 +499,7 @@ Suite *cover_last_suite(void)
     suite_add_tcase(s, text);
     tcase_add_test(refs, test_ref_typo_insertions_past_limit);
     tcase_add_test(refs, test_refs_memo_names_many_invoices);
+    tcase_add_test(refs, test_ref_typo_skips_void_shorter_number);
     suite_add_tcase(s, refs);
     tcase_add_test(aging, test_aging_schema_from_join);
     suite_add_tcase(s, aging);
