@@ -4,13 +4,14 @@
 ** size limit, and a subset of the same size as the named set. Also a
 ** rejected set whose oldest invoice has the higher id, more candidates
 ** than the candidate array first allocates, and more typo neighbours of
-** a memo number than one lookup collects. Also a memo that names more
-** invoices than count against a row, and a void invoice one character
-** shorter than a memo number. For the text functions: a
-** zero-length BLOB argument. For ar_aging: a schema argument read from a
-** join. For MT940: customer references that are the counterparty account.
-** Weights are those of ext/reconcile_score.c, and evidence wording is
-** listed in ext/reconcile_evidence.c.
+** a memo number (invoice keys one character longer or shorter) than one
+** lookup collects. Also a memo that names more invoices than count
+** against a row, and a void invoice one character shorter than a memo
+** number. For the text functions: a zero-length BLOB argument. For
+** ar_aging: a schema argument read from a join. For MT940: customer
+** references that are the counterparty account. Weights are those of
+** ext/reconcile_score.c, and evidence wording is listed in
+** ext/reconcile_evidence.c.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,6 +400,57 @@ START_TEST(test_ref_typo_skips_void_shorter_number)
 }
 END_TEST
 
+/*
+** The memo key A1234567891234567891234567891 ('A' and 28 digits, no
+** zero) with its last digit deleted is the key of 325 open invoices:
+** 'A' and the first 27 digits written with two hyphens after digits i < j,
+** 1 <= i < j <= 26, which normalization drops. Ids follow (i, j). A typo
+** lookup collects at most 256 neighbours, in invoice order. Invoices 1,
+** 256 and 257 have the amount paid (42.42), the rest 1000.00, so 1 and
+** 256 are found as typos and 257, one past the limit, has no ref.
+*/
+START_TEST(test_ref_typo_deletions_past_limit)
+{
+    sqlite3 *db = last_open_ledger();
+
+    harness_exec(
+        db,
+        "WITH RECURSIVE i(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM i"
+        " WHERE i < 25),"
+        " j(j) AS (SELECT 2 UNION ALL SELECT j + 1 FROM j WHERE j < 26),"
+        " k(key) AS (SELECT '123456789123456789123456789')"
+        " INSERT INTO invoices (invoice_id, number, customer_id, issue_date,"
+        " due_date, total_cents, currency)"
+        " SELECT row_number() OVER (ORDER BY i, j), 'A' || substr(key, 1, i)"
+        " || '-' || substr(key, i + 1, j - i) || '-' || substr(key, j + 1),"
+        " 1, '2024-03-01', '2024-03-31', 100000, 'EUR' FROM i, j, k"
+        " WHERE j > i");
+    harness_exec(db, "UPDATE invoices SET total_cents = 4242"
+                     " WHERE invoice_id IN (1, 256, 257)");
+    expect_sql(db,
+               "SELECT count(*), max(invoice_id) FROM invoices",
+               "325|325");
+    expect_sql(db,
+               "SELECT number FROM invoices WHERE invoice_id IN (1, 256, 257)"
+               " ORDER BY invoice_id",
+               "A1-2-3456789123456789123456789\n"
+               "A12345678912345-678912345-6789\n"
+               "A12345678912345-6789123456-789");
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, reference) VALUES (1,"
+                     " '2024-03-31', 4242, 'EUR',"
+                     " 'A1234567891234567891234567891')");
+    expect_sql(db, REF_OF(1),
+               "ref 'A1-2-3456789123456789123456789' in memo as"
+               " 'A1234567891234567891234567891' (one edit)");
+    expect_sql(db, REF_OF(256),
+               "ref 'A12345678912345-678912345-6789' in memo as"
+               " 'A1234567891234567891234567891' (one edit)");
+    expect_sql(db, REF_OF(257), "no ref in memo");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---- Aging ------------------------------------------------------------ */
 
 /*
@@ -500,6 +552,7 @@ Suite *cover_last_suite(void)
     tcase_add_test(refs, test_ref_typo_insertions_past_limit);
     tcase_add_test(refs, test_refs_memo_names_many_invoices);
     tcase_add_test(refs, test_ref_typo_skips_void_shorter_number);
+    tcase_add_test(refs, test_ref_typo_deletions_past_limit);
     suite_add_tcase(s, refs);
     tcase_add_test(aging, test_aging_schema_from_join);
     suite_add_tcase(s, aging);
