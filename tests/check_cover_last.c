@@ -6,8 +6,9 @@
 ** than the candidate array first allocates, and more typo neighbours of
 ** a memo number (invoice keys one character longer or shorter) than one
 ** lookup collects. Also a memo that names more invoices than count
-** against a row, and a void invoice one character shorter than a memo
-** number. For the text functions: a zero-length BLOB argument. For
+** against a row, a void invoice one character shorter than a memo
+** number, and an invoice numbered like a whole structured_ref as written.
+** For the text functions: a zero-length BLOB argument. For
 ** ar_aging: a schema argument read from a join. For MT940: customer
 ** references that are the counterparty account. Weights are those of
 ** ext/reconcile_score.c, and evidence wording is listed in
@@ -451,6 +452,34 @@ START_TEST(test_ref_typo_deletions_past_limit)
 }
 END_TEST
 
+/*
+** The structured_ref 'RF18 5390 0754 7034' (the ISO 11649 example) has
+** the payload 539007547034. Invoice 1 is numbered like the whole
+** reference as written, RF18539007547034. Normalized, the column reads
+** RF1853907547034 (the zero that leads '0754' is cut), so only the
+** lookup of its letters and digits as written finds invoice 1. Invoice 2
+** has the same amount, so the reference alone puts invoice 1 first.
+*/
+START_TEST(test_ref_structured_column_as_written)
+{
+    sqlite3 *db = last_open_ledger();
+
+    last_add_invoice(db, 1, "RF18539007547034", "2024-03-01", 10000);
+    last_add_invoice(db, 2, "INV-7", "2024-03-01", 10000);
+    harness_exec(db, "INSERT INTO payments (payment_id, received_date,"
+                     " amount_cents, currency, structured_ref) VALUES (1,"
+                     " '2024-03-31', 10000, 'EUR', 'RF18 5390 0754 7034')");
+    expect_sql(db,
+               "SELECT invoice_ids FROM reconcile_candidates"
+               " WHERE payment_id = 1 AND rank = 1",
+               "[1]");
+    expect_sql(db, REF_OF(1),
+               "valid structured ref 'RF18 5390 0754 7034' for"
+               " 'RF18539007547034'");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---- Aging ------------------------------------------------------------ */
 
 /*
@@ -553,6 +582,7 @@ Suite *cover_last_suite(void)
     tcase_add_test(refs, test_refs_memo_names_many_invoices);
     tcase_add_test(refs, test_ref_typo_skips_void_shorter_number);
     tcase_add_test(refs, test_ref_typo_deletions_past_limit);
+    tcase_add_test(refs, test_ref_structured_column_as_written);
     suite_add_tcase(s, refs);
     tcase_add_test(aging, test_aging_schema_from_join);
     suite_add_tcase(s, aging);
