@@ -8,7 +8,8 @@
 ** lookup collects. Also a memo that names more invoices than count
 ** against a row, a void invoice one character shorter than a memo
 ** number, and an invoice numbered like a whole structured_ref as written.
-** For the text functions: a zero-length BLOB argument. For
+** For the text functions: a zero-length BLOB argument, and a
+** ref_similarity whose whole pair beats an exact window. For
 ** ar_aging: a schema argument read from a join. For MT940: customer
 ** references that are the counterparty account. Weights are those of
 ** ext/reconcile_score.c, and evidence wording is listed in
@@ -559,6 +560,26 @@ START_TEST(test_mt940_reference_is_account)
 }
 END_TEST
 
+/*
+** 'ABCDEFGHJKLMN' (13 characters) is a whole segment of
+** 'ABCDEFGHJKLMN-7', whose key ABCDEFGHJKLMN7 has 14, so the window part
+** is 0.95. The lengths are close enough for the whole pair to beat it:
+** one insertion gives 1 - 1/14 = 13/14, and Jaro matches all 13 with no
+** transposition, (1 + 13/14 + 1) / 3 = 41/42. The whole score is
+** (39/42 + 41/42) / 2 = 20/21 = 0.952381, and the larger of the two wins.
+*/
+START_TEST(test_ref_similarity_whole_beats_window)
+{
+    sqlite3 *db = harness_open();
+
+    expect_sql(db,
+               "SELECT printf('%.6f', ref_similarity('ABCDEFGHJKLMN',"
+               " 'ABCDEFGHJKLMN-7'))",
+               "0.952381");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *cover_last_suite(void)
 {
     Suite *s = suite_create("cover_last");
@@ -577,6 +598,7 @@ Suite *cover_last_suite(void)
     tcase_add_test(decisions, test_candidates_past_first_allocation);
     suite_add_tcase(s, decisions);
     tcase_add_test(text, test_empty_blob_reads_as_empty_text);
+    tcase_add_test(text, test_ref_similarity_whole_beats_window);
     suite_add_tcase(s, text);
     tcase_add_test(refs, test_ref_typo_insertions_past_limit);
     tcase_add_test(refs, test_refs_memo_names_many_invoices);
