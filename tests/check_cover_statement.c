@@ -18,76 +18,16 @@
 #include "harness.h"
 #include "statement.h"
 
-/* A temporary statement file; path is inside dir. */
-struct cover_file {
-    char dir[64];
-    char path[96];
-};
-
-/* Writes size bytes of text into a new file named name in a new
-** temporary directory. */
-static void cover_write_bytes(struct cover_file *f, const char *name,
-                              const char *text, size_t size)
-{
-    FILE *out;
-
-    strcpy(f->dir, "/tmp/cover_statement_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name);
-    out = fopen(f->path, "wb");
-    ck_assert_ptr_nonnull(out);
-    ck_assert_int_eq((int)fwrite(text, 1, size, out), (int)size);
-    ck_assert_int_eq(fclose(out), 0);
-}
-
-static void cover_write(struct cover_file *f, const char *text)
-{
-    cover_write_bytes(f, "s.sta", text, strlen(text));
-}
-
-static void cover_remove(struct cover_file *f)
-{
-    ck_assert_int_eq(unlink(f->path), 0);
-    ck_assert_int_eq(rmdir(f->dir), 0);
-}
-
-/* Runs sql_format with %q replaced by the file's path, expecting rows. */
-static void cover_expect(const struct cover_file *f, const char *sql_format,
-                         const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
-/* Runs sql_format like cover_expect, expecting an error that contains
-** expected. */
-static void cover_expect_error(const struct cover_file *f,
-                               const char *sql_format, const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql_error(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
 /* Writes text, expects the error for every column of the mt940 read and
 ** removes the file. */
 static void cover_mt940_error(const char *text, const char *expected)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, text);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
-                       expected);
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta", text);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                          expected);
+    harness_file_remove(&f);
 }
 
 /* Statement head in EUR (2 decimals) for the entries that follow. */
@@ -215,22 +155,21 @@ static const struct narrative_case narrative_cases[] = {
 START_TEST(test_mt940_narrative_layouts)
 {
     const struct narrative_case *c = &narrative_cases[_i];
-    struct cover_file f;
-    char *text = sqlite3_mprintf(MT940_HEAD
-                                 ":61:1306010601C5,00NTRFNONREF\r\n"
-                                 ":86:%s\r\n"
-                                 ":62F:C130601EUR105,00\r\n",
+    struct harness_file f;
+    char *text = sqlite3_mprintf(MT940_HEAD ":61:1306010601C5,00NTRFNONREF\r\n"
+                                            ":86:%s\r\n"
+                                            ":62F:C130601EUR105,00\r\n",
                                  c->text);
 
     ck_assert_ptr_nonnull(text);
-    cover_write(&f, text);
+    harness_file_write_text(&f, "s.sta", text);
     sqlite3_free(text);
-    cover_expect(&f,
-                 "SELECT memo, counterparty_name, counterparty_account,"
-                 " structured_ref, end_to_end_id"
-                 " FROM bank_statement('%q', 'mt940')",
-                 c->expected);
-    cover_remove(&f);
+    expect_file_sql(&f,
+                    "SELECT memo, counterparty_name, counterparty_account,"
+                    " structured_ref, end_to_end_id"
+                    " FROM bank_statement('%q', 'mt940')",
+                    c->expected);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -245,18 +184,19 @@ END_TEST
 ** booking 0102: 2014-01-02). */
 START_TEST(test_mt940_booking_year_turns)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, MT940_HEAD ":61:9912311231C1,00NTRFNONREF\r\n"
-                               ":61:1401021231D2,00NTRFNONREF\r\n"
-                               ":61:1312310102C3,00NTRFNONREF\r\n");
-    cover_expect(&f,
-                 "SELECT value_date, booking_date, amount_cents"
-                 " FROM bank_statement('%q', 'mt940') ORDER BY entry_index",
-                 "1999-12-31|1999-12-31|100\n"
-                 "2014-01-02|2013-12-31|-200\n"
-                 "2013-12-31|2014-01-02|300");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            MT940_HEAD ":61:9912311231C1,00NTRFNONREF\r\n"
+                                       ":61:1401021231D2,00NTRFNONREF\r\n"
+                                       ":61:1312310102C3,00NTRFNONREF\r\n");
+    expect_file_sql(&f,
+                    "SELECT value_date, booking_date, amount_cents"
+                    " FROM bank_statement('%q', 'mt940') ORDER BY entry_index",
+                    "1999-12-31|1999-12-31|100\n"
+                    "2014-01-02|2013-12-31|-200\n"
+                    "2013-12-31|2014-01-02|300");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -324,35 +264,37 @@ END_TEST
 **   date, mark and a one-digit amount: 8 bytes, the least a :61: has. */
 START_TEST(test_mt940_statement_line_shapes)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, MT940_HEAD ":61:1306010601C5,00ntrfREF-A\r\n"
-                               ":61:1306010601C5,01NTR-REF-B\r\n"
-                               ":61:1306010601CR5,02NTRFREF-C\r\n"
-                               ":61:1306010601C 5,03NTRFREF-D\r\n"
-                               ":61:1306010601C\r\n5,04NTRFREF-E\r\n"
-                               ":61:1306010601C5,05NTRFNONREF          "
-                               "J. JANSEN\r\n"
-                               ":61:1306010601C5,06NTRFNL44RABO0123456789\r\n"
-                               ":86:Miete\x03 Juni\r\n"
-                               ":61:1306010601C5,08NTRFREF-F//B123  \r\n"
-                               "DETAILS\r\n"
-                               ":61:1306010601C5,07\r\n:61:130601C5\r\n");
-    cover_expect(&f,
-                 "SELECT amount_cents, counterparty_name,"
-                 " counterparty_account, end_to_end_id, memo"
-                 " FROM bank_statement('%q', 'mt940') ORDER BY entry_index",
-                 "500|NULL|NULL|ntrfREF-A|NULL\n"
-                 "501|NULL|NULL|NTR-REF-B|NULL\n"
-                 "502|NULL|NULL|REF-C|NULL\n"
-                 "503|NULL|NULL|REF-D|NULL\n"
-                 "504|NULL|NULL|REF-E|NULL\n"
-                 "505|J. JANSEN|NULL|NULL|NULL\n"
-                 "506|NULL|NL44RABO0123456789|NULL|Miete Juni\n"
-                 "508|NULL|NULL|REF-F|NULL\n"
-                 "507|NULL|NULL|NULL|NULL\n"
-                 "500|NULL|NULL|NULL|NULL");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            MT940_HEAD
+                            ":61:1306010601C5,00ntrfREF-A\r\n"
+                            ":61:1306010601C5,01NTR-REF-B\r\n"
+                            ":61:1306010601CR5,02NTRFREF-C\r\n"
+                            ":61:1306010601C 5,03NTRFREF-D\r\n"
+                            ":61:1306010601C\r\n5,04NTRFREF-E\r\n"
+                            ":61:1306010601C5,05NTRFNONREF          "
+                            "J. JANSEN\r\n"
+                            ":61:1306010601C5,06NTRFNL44RABO0123456789\r\n"
+                            ":86:Miete\x03 Juni\r\n"
+                            ":61:1306010601C5,08NTRFREF-F//B123  \r\n"
+                            "DETAILS\r\n"
+                            ":61:1306010601C5,07\r\n:61:130601C5\r\n");
+    expect_file_sql(&f,
+                    "SELECT amount_cents, counterparty_name,"
+                    " counterparty_account, end_to_end_id, memo"
+                    " FROM bank_statement('%q', 'mt940') ORDER BY entry_index",
+                    "500|NULL|NULL|ntrfREF-A|NULL\n"
+                    "501|NULL|NULL|NTR-REF-B|NULL\n"
+                    "502|NULL|NULL|REF-C|NULL\n"
+                    "503|NULL|NULL|REF-D|NULL\n"
+                    "504|NULL|NULL|REF-E|NULL\n"
+                    "505|J. JANSEN|NULL|NULL|NULL\n"
+                    "506|NULL|NL44RABO0123456789|NULL|Miete Juni\n"
+                    "508|NULL|NULL|REF-F|NULL\n"
+                    "507|NULL|NULL|NULL|NULL\n"
+                    "500|NULL|NULL|NULL|NULL");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -363,20 +305,21 @@ END_TEST
 ** opening balance in EUR, which wins. */
 START_TEST(test_mt940_statement_ids)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, ":20:\r\n:25:123\r\n:60F:C130601EUR1,00\r\n"
-                    ":62F:C130601EUR1,00\r\n"
-                    ":20:\r\nSTMT2\t\r\n:25:NL91ABNA0417164300\r\n"
-                    ":60F:C130601EUR2,00\r\n:62F:C130601EUR2,00\r\n"
-                    ":20: STMT3\r\n:60F:C130601EUR3,00\r\n"
-                    ":25:51210600/9223382012USD\r\n");
-    cover_expect(&f,
-                 "SELECT statement_id, account, currency"
-                 " FROM bank_statement_balances('%q', 'mt940')",
-                 "NULL|123|EUR\nSTMT2|NL91ABNA0417164300|EUR\n"
-                 "STMT3|51210600/9223382012USD|EUR");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:\r\n:25:123\r\n:60F:C130601EUR1,00\r\n"
+                            ":62F:C130601EUR1,00\r\n"
+                            ":20:\r\nSTMT2\t\r\n:25:NL91ABNA0417164300\r\n"
+                            ":60F:C130601EUR2,00\r\n:62F:C130601EUR2,00\r\n"
+                            ":20: STMT3\r\n:60F:C130601EUR3,00\r\n"
+                            ":25:51210600/9223382012USD\r\n");
+    expect_file_sql(&f,
+                    "SELECT statement_id, account, currency"
+                    " FROM bank_statement_balances('%q', 'mt940')",
+                    "NULL|123|EUR\nSTMT2|NL91ABNA0417164300|EUR\n"
+                    "STMT3|51210600/9223382012USD|EUR");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -387,18 +330,20 @@ END_TEST
 ** "-}{5:...}" ends the message. */
 START_TEST(test_mt942_blocks_with_cr_line_ends)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "{1:F01BANKDEFFAXXX0000000000}"
-                    "{2:O9421200130601BANKDEFFAXXX00000000001306011200N}{4: \r"
-                    ":20:STMT1\r:25:51210600/9223382012EUR\r:28C:1/1\r"
-                    ":61:1306010601D5,00NTRFNONREF\r:86:Miete\r"
-                    "-12,50 EUR Gebuehr\r-}{5:{CHK:123456789ABC}}\r");
-    cover_expect(&f,
-                 "SELECT status, amount_cents, currency, memo, format"
-                 " FROM bank_statement('%q', 'mt940')",
-                 "pending|-500|EUR|Miete -12,50 EUR Gebuehr|mt942");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.sta",
+        "{1:F01BANKDEFFAXXX0000000000}"
+        "{2:O9421200130601BANKDEFFAXXX00000000001306011200N}{4: \r"
+        ":20:STMT1\r:25:51210600/9223382012EUR\r:28C:1/1\r"
+        ":61:1306010601D5,00NTRFNONREF\r:86:Miete\r"
+        "-12,50 EUR Gebuehr\r-}{5:{CHK:123456789ABC}}\r");
+    expect_file_sql(&f,
+                    "SELECT status, amount_cents, currency, memo, format"
+                    " FROM bank_statement('%q', 'mt940')",
+                    "pending|-500|EUR|Miete -12,50 EUR Gebuehr|mt942");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -406,17 +351,18 @@ END_TEST
 ** currency is digits: both are left out, and the warning names both. */
 START_TEST(test_mt940_two_closing_warnings)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, MT940_HEAD ":62M:C130601USD100,00\r\n"
-                               ":62F:C130601123100,00\r\n");
-    cover_expect(&f,
-                 "SELECT closing_balance_cents, warning"
-                 " FROM bank_statement_balances('%q', 'mt940')",
-                 "NULL|the closing balance is in another currency than the "
-                 "opening balance: left out; the closing balance has no ISO "
-                 "4217 currency: left out");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            MT940_HEAD ":62M:C130601USD100,00\r\n"
+                                       ":62F:C130601123100,00\r\n");
+    expect_file_sql(&f,
+                    "SELECT closing_balance_cents, warning"
+                    " FROM bank_statement_balances('%q', 'mt940')",
+                    "NULL|the closing balance is in another currency than the "
+                    "opening balance: left out; the closing balance has no ISO "
+                    "4217 currency: left out");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -424,17 +370,18 @@ END_TEST
 ** field of its own. The {1: block has a line of its own. */
 START_TEST(test_mt940_field_after_block_four)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "{1:F01BANKDEFFAXXX0000000000}\n"
-                    "{2:I940BANKDEFFXXXXN}{4::20:STMT9\n"
-                    ":25:DE89370400440532013000\n:60F:C130601EUR1,00\n"
-                    ":61:1306010601C5,00NTRFNONREF\n-}\n");
-    cover_expect(&f,
-                 "SELECT statement_id, status, amount_cents"
-                 " FROM bank_statement('%q', 'mt940')",
-                 "STMT9|booked|500");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            "{1:F01BANKDEFFAXXX0000000000}\n"
+                            "{2:I940BANKDEFFXXXXN}{4::20:STMT9\n"
+                            ":25:DE89370400440532013000\n:60F:C130601EUR1,00\n"
+                            ":61:1306010601C5,00NTRFNONREF\n-}\n");
+    expect_file_sql(&f,
+                    "SELECT statement_id, status, amount_cents"
+                    " FROM bank_statement('%q', 'mt940')",
+                    "STMT9|booked|500");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -446,24 +393,27 @@ END_TEST
 ** is read over. */
 START_TEST(test_mt940_lone_colon_lines)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, ":\r\nBank header\r\n" MT940_HEAD
-                    ":61:1306010601C5,00NTRFNONREF\r\n:86:Miete\r\n:\r\n"
-                    "Juni\r\n:61:1306010601C6,00NTRFNONREF\r\n:86:Pacht in\r\n"
-                    ":EUR\r\n"
-                    ":\r\n");
-    cover_expect(&f,
-                 "SELECT memo FROM bank_statement('%q', 'mt940')"
-                 " ORDER BY entry_index",
-                 "Miete : Juni\nPacht in :EUR :");
-    cover_remove(&f);
-    cover_write(&f, MT940_HEAD ":62F:C130601EUR100,00\r\n-\r\n:\r\n");
-    cover_expect(&f,
-                 "SELECT opening_balance_cents, closing_balance_cents"
-                 " FROM bank_statement_balances('%q', 'mt940')",
-                 "10000|10000");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.sta",
+        ":\r\nBank header\r\n" MT940_HEAD
+        ":61:1306010601C5,00NTRFNONREF\r\n:86:Miete\r\n:\r\n"
+        "Juni\r\n:61:1306010601C6,00NTRFNONREF\r\n:86:Pacht in\r\n"
+        ":EUR\r\n"
+        ":\r\n");
+    expect_file_sql(&f,
+                    "SELECT memo FROM bank_statement('%q', 'mt940')"
+                    " ORDER BY entry_index",
+                    "Miete : Juni\nPacht in :EUR :");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            MT940_HEAD ":62F:C130601EUR100,00\r\n-\r\n:\r\n");
+    expect_file_sql(&f,
+                    "SELECT opening_balance_cents, closing_balance_cents"
+                    " FROM bank_statement_balances('%q', 'mt940')",
+                    "10000|10000");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -471,14 +421,15 @@ END_TEST
 ** two :86: fields after a :61: are one narrative of two lines. */
 START_TEST(test_mt940_repeated_information_fields)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, MT940_HEAD ":86:Kontoauszug Juni\r\n:86:Seite 1\r\n"
-                               ":61:1306010601C5,00NTRFNONREF\r\n"
-                               ":86:Line one\r\n:86:Line two\r\n");
-    cover_expect(&f, "SELECT memo FROM bank_statement('%q', 'mt940')",
-                 "Line one Line two");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            MT940_HEAD ":86:Kontoauszug Juni\r\n:86:Seite 1\r\n"
+                                       ":61:1306010601C5,00NTRFNONREF\r\n"
+                                       ":86:Line one\r\n:86:Line two\r\n");
+    expect_file_sql(&f, "SELECT memo FROM bank_statement('%q', 'mt940')",
+                    "Line one Line two");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -488,27 +439,28 @@ END_TEST
 ** same value, and the misspelt 'currenzy=USD' is an unknown option. */
 START_TEST(test_mt940_currency_option_forms)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, ":20:S1\r\n:25:DE12345\r\n"
-                    ":61:1306010601C5,00NTRFNONREF\r\n");
-    cover_expect(&f,
-                 "SELECT amount_cents, currency FROM bank_statement('%q',"
-                 " 'mt940', ' \tcurrency=USD\t ,, ')",
-                 "500|USD");
-    cover_expect(&f,
-                 "SELECT amount_cents, currency FROM bank_statement('%q',"
-                 " 'mt940', 'currency=USD,')",
-                 "500|USD");
-    cover_expect_error(&f,
-                       "SELECT * FROM bank_statement('%q', 'mt940',"
-                       " 'currenzy=USD')",
-                       "unknown mt940 option 'currenzy=USD'");
-    cover_expect_error(&f,
-                       "SELECT * FROM bank_statement('%q', 'mt940',"
-                       " 'currency=USD,currency=USD')",
-                       "mt940 option 'currency' is given twice");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:S1\r\n:25:DE12345\r\n"
+                            ":61:1306010601C5,00NTRFNONREF\r\n");
+    expect_file_sql(&f,
+                    "SELECT amount_cents, currency FROM bank_statement('%q',"
+                    " 'mt940', ' \tcurrency=USD\t ,, ')",
+                    "500|USD");
+    expect_file_sql(&f,
+                    "SELECT amount_cents, currency FROM bank_statement('%q',"
+                    " 'mt940', 'currency=USD,')",
+                    "500|USD");
+    expect_file_sql_error(&f,
+                          "SELECT * FROM bank_statement('%q', 'mt940',"
+                          " 'currenzy=USD')",
+                          "unknown mt940 option 'currenzy=USD'");
+    expect_file_sql_error(&f,
+                          "SELECT * FROM bank_statement('%q', 'mt940',"
+                          " 'currency=USD,currency=USD')",
+                          "mt940 option 'currency' is given twice");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -521,11 +473,11 @@ END_TEST
 static void cover_csv_expect(const char *content, const char *options_sql,
                              const char *columns, const char *expected)
 {
-    struct cover_file f;
+    struct harness_file f;
     char *sql;
     sqlite3 *db;
 
-    cover_write_bytes(&f, "s.csv", content, strlen(content));
+    harness_file_write(&f, "s.csv", content, strlen(content));
     sql = sqlite3_mprintf("SELECT %s FROM bank_statement('%q', 'csv', %s)",
                           columns, f.path, options_sql);
     ck_assert_ptr_nonnull(sql);
@@ -533,18 +485,18 @@ static void cover_csv_expect(const char *content, const char *options_sql,
     expect_sql(db, sql, expected);
     sqlite3_close(db);
     sqlite3_free(sql);
-    cover_remove(&f);
+    harness_file_remove(&f);
 }
 
 /* Writes content to s.csv and expects an error that contains expected. */
 static void cover_csv_error(const char *content, const char *options_sql,
                             const char *expected)
 {
-    struct cover_file f;
+    struct harness_file f;
     char *sql;
     sqlite3 *db;
 
-    cover_write_bytes(&f, "s.csv", content, strlen(content));
+    harness_file_write(&f, "s.csv", content, strlen(content));
     sql = sqlite3_mprintf("SELECT * FROM bank_statement('%q', 'csv', %s)",
                           f.path, options_sql);
     ck_assert_ptr_nonnull(sql);
@@ -552,7 +504,7 @@ static void cover_csv_error(const char *content, const char *options_sql,
     expect_sql_error(db, sql, expected);
     sqlite3_close(db);
     sqlite3_free(sql);
-    cover_remove(&f);
+    harness_file_remove(&f);
 }
 
 /* A German export with ':' as the delimiter (any other printable ASCII
@@ -606,8 +558,8 @@ START_TEST(test_csv_quotes_and_line_ends)
                      "'date=date,amount=amount,memo=memo,currency=EUR'",
                      "amount_cents, memo", "500|Miete\n600|NULL");
     cover_csv_expect("date,amount\n2013-06-03,5.00",
-                     "'date=date,amount=amount,currency=EUR'",
-                     "amount_cents", "500");
+                     "'date=date,amount=amount,currency=EUR'", "amount_cents",
+                     "500");
     cover_csv_expect("Export Konto 0532013000\rdate,amount,memo\r"
                      "2013-06-03,5.00,Miete\r\r2013-06-04,6.00,Pacht\r",
                      "'date=date,amount=amount,memo=memo,currency=EUR,"
@@ -629,8 +581,8 @@ END_TEST
 START_TEST(test_csv_amount_shapes)
 {
     cover_csv_expect("date,credit\n2013-06-03,5.00\n",
-                     "'date=date,credit=credit,currency=EUR'",
-                     "amount_cents", "500");
+                     "'date=date,credit=credit,currency=EUR'", "amount_cents",
+                     "500");
     cover_csv_expect("date,valuta,amount\n2013-06-03,,+1'250.00\n"
                      "2013-06-04,2013-06-05,(12.00)\n2013-06-05,,12.00-\n",
                      "'date=date,value_date=valuta,amount=amount,"
@@ -669,8 +621,7 @@ static const struct {
     {"'date=1,amount=2,currency=EUR,skip=1234567'",
      "invalid csv option 'skip=1234567'"},
     {"'date=1,amount=2,currency=EUR,skip='", "invalid csv option 'skip='"},
-    {"'date=1,amount=2,currency=EUR,skip=-1'",
-     "invalid csv option 'skip=-1'"},
+    {"'date=1,amount=2,currency=EUR,skip=-1'", "invalid csv option 'skip=-1'"},
     {"'date=1,amount=2,currency=EUR,header'", "invalid csv option 'header'"},
     {"'date=1,amount=2,credit=2,currency=EUR'",
      "csv takes amount= or debit=/credit=, not both"},
@@ -726,14 +677,17 @@ static const struct {
     {"2013-06-03;.250,00;EUR", ",delimiter=;,decimal=comma,thousands=point",
      "line 2, column 2 (amount): '.250,00' is not an amount with decimal "
      "',' and thousands=point"},
-    {"2013-06-03;1.25,00;EUR", ",delimiter=semicolon,decimal=comma,"
-                               "thousands=point",
+    {"2013-06-03;1.25,00;EUR",
+     ",delimiter=semicolon,decimal=comma,"
+     "thousands=point",
      "'1.25,00' is not an amount with decimal ',' and thousands=point"},
-    {"2013-06-03;1250.000,00;EUR", ",delimiter=semicolon,decimal=comma,"
-                                   "thousands=point",
+    {"2013-06-03;1250.000,00;EUR",
+     ",delimiter=semicolon,decimal=comma,"
+     "thousands=point",
      "'1250.000,00' is not an amount with decimal ','"},
-    {"2013-06-03;1.250,0.5;EUR", ",delimiter=semicolon,decimal=comma,"
-                                 "thousands=point",
+    {"2013-06-03;1.250,0.5;EUR",
+     ",delimiter=semicolon,decimal=comma,"
+     "thousands=point",
      "'1.250,0.5' is not an amount with decimal ','"},
     {",5.00,EUR", "", "line 2, column 1 (date): '' is not a date"},
     {"2013-06-03,5.00,eur", "",
@@ -753,9 +707,9 @@ START_TEST(test_csv_unreadable_cells)
     char *content = sqlite3_mprintf(
         "%s\n%s%s", semicolon ? "date;amount;currency" : "date,amount,currency",
         row, ends_in_cr ? "" : "\n");
-    char *options = sqlite3_mprintf(
-        "'date=date,amount=amount,currency=currency%s'",
-        csv_cell_cases[_i].options);
+    char *options =
+        sqlite3_mprintf("'date=date,amount=amount,currency=currency%s'",
+                        csv_cell_cases[_i].options);
 
     ck_assert_ptr_nonnull(content);
     ck_assert_ptr_nonnull(options);
@@ -789,8 +743,8 @@ START_TEST(test_csv_debit_credit_and_limits)
     cover_csv_error(row, "'date=1,amount=2,currency=EUR'",
                     "line 1: more than 256 columns");
     sqlite3_free(row);
-    cover_csv_expect("", "'date=1,amount=2,currency=EUR,header=no'",
-                     "count(*)", "0");
+    cover_csv_expect("", "'date=1,amount=2,currency=EUR,header=no'", "count(*)",
+                     "0");
 }
 END_TEST
 
@@ -822,10 +776,10 @@ END_TEST
 START_TEST(test_statement_load_reads_csv_whole)
 {
     struct statement_file file;
-    struct cover_file f;
+    struct harness_file f;
     char *err = NULL;
 
-    cover_write(&f, "2013-06-03,5.00\n2013-06-04,-1.25\n");
+    harness_file_write_text(&f, "s.sta", "2013-06-03,5.00\n2013-06-04,-1.25\n");
     memset(&file, 0, sizeof(file));
     ck_assert_int_eq(statement_load(f.path, "csv",
                                     "date=1,amount=2,currency=EUR,header=no",
@@ -838,8 +792,9 @@ START_TEST(test_statement_load_reads_csv_whole)
     ck_assert_int_eq((int)file.entries[1].amount_cents, -125);
     ck_assert_str_eq(file.entries[1].currency, "EUR");
     statement_file_free(&file);
-    cover_remove(&f);
-    cover_write(&f, "2013-06-03,5.00\n2013-06-04,-1.25\n2013-06-05,x\n");
+    harness_file_remove(&f);
+    harness_file_write_text(
+        &f, "s.sta", "2013-06-03,5.00\n2013-06-04,-1.25\n2013-06-05,x\n");
     memset(&file, 0, sizeof(file));
     ck_assert_int_eq(statement_load(f.path, "csv",
                                     "date=1,amount=2,currency=EUR,header=no",
@@ -849,7 +804,7 @@ START_TEST(test_statement_load_reads_csv_whole)
     ck_assert_ptr_nonnull(strstr(err, "line 3, column 2 (amount): 'x'"));
     ck_assert_int_eq(file.n_entries, 0);
     sqlite3_free(err);
-    cover_remove(&f);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -863,28 +818,31 @@ END_TEST
 ** prolog that never ends, are no format. */
 START_TEST(test_detection_edge_shapes)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, " \t\r\n" MT940_HEAD ":61:1306010601C5,00NTRFNONREF\r\n");
-    cover_expect(&f, "SELECT format, amount_cents FROM bank_statement('%q')",
-                 "mt940|500");
-    cover_remove(&f);
-    cover_write(&f, ":60F:C130601EUR100,00\r\n"
-                    ":61:1306010601C5,00NTRFNONREF\r\n"
-                    ":62F:C130601EUR105,00\r\n");
-    cover_expect(&f,
-                 "SELECT opening_balance_cents, closing_balance_cents,"
-                 " balanced FROM bank_statement_balances('%q')",
-                 "10000|10500|1");
-    cover_remove(&f);
-    cover_write(&f, "<?xml version=\"1.0\"?>\nnot a statement\n");
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q')",
-                       "cannot tell the file format");
-    cover_remove(&f);
-    cover_write(&f, "<?xml version=\"1.0\"");
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q')",
-                       "cannot tell the file format");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.sta", " \t\r\n" MT940_HEAD ":61:1306010601C5,00NTRFNONREF\r\n");
+    expect_file_sql(&f, "SELECT format, amount_cents FROM bank_statement('%q')",
+                    "mt940|500");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":60F:C130601EUR100,00\r\n"
+                            ":61:1306010601C5,00NTRFNONREF\r\n"
+                            ":62F:C130601EUR105,00\r\n");
+    expect_file_sql(&f,
+                    "SELECT opening_balance_cents, closing_balance_cents,"
+                    " balanced FROM bank_statement_balances('%q')",
+                    "10000|10500|1");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            "<?xml version=\"1.0\"?>\nnot a statement\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q')",
+                          "cannot tell the file format");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.sta", "<?xml version=\"1.0\"");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q')",
+                          "cannot tell the file format");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -925,11 +883,11 @@ END_TEST
 ** é as it is. */
 START_TEST(test_path_with_unprintable_bytes)
 {
-    struct cover_file f;
+    struct harness_file f;
     char *sql;
     sqlite3 *db = harness_open();
 
-    cover_write(&f, MT940_HEAD);
+    harness_file_write_text(&f, "s.sta", MT940_HEAD);
     sql = sqlite3_mprintf("SELECT * FROM bank_statement('%q/a\x01"
                           "b\xc2\x85"
                           "c\xff"
@@ -940,7 +898,7 @@ START_TEST(test_path_with_unprintable_bytes)
     expect_sql_error(db, sql, "/a?b??c?d\xc3\xa9.sta': ");
     sqlite3_free(sql);
     sqlite3_close(db);
-    cover_remove(&f);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -948,15 +906,15 @@ END_TEST
 ** path; a second equal path is checked by SQLite against the column. */
 START_TEST(test_path_constraint_forms)
 {
-    struct cover_file f;
+    struct harness_file f;
     sqlite3 *db = harness_open();
     char *sql;
 
-    cover_write(&f, MT940_HEAD ":61:1306010601C5,00NTRFNONREF\r\n");
-    cover_expect_error(&f,
-                       "SELECT * FROM bank_statement WHERE path > '%q'",
-                       "bank_statement: missing path; use "
-                       "bank_statement(path [, format [, options]])");
+    harness_file_write_text(&f, "s.sta",
+                            MT940_HEAD ":61:1306010601C5,00NTRFNONREF\r\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement WHERE path > '%q'",
+                          "bank_statement: missing path; use "
+                          "bank_statement(path [, format [, options]])");
     sql = sqlite3_mprintf("SELECT amount_cents FROM bank_statement"
                           " WHERE path = '%q' AND path = '%q'",
                           f.path, f.path);
@@ -964,7 +922,7 @@ START_TEST(test_path_constraint_forms)
     expect_sql(db, sql, "500");
     sqlite3_free(sql);
     sqlite3_close(db);
-    cover_remove(&f);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -976,10 +934,10 @@ END_TEST
 **     GBP: both warnings, joined by "; ". */
 START_TEST(test_balances_without_total)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(
-        &f,
+    harness_file_write_text(
+        &f, "s.sta",
         "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:"
         "tech:xsd:camt.053.001.02\">\n<BkToCstmrStmt><GrpHdr><MsgId>M1"
         "</MsgId></GrpHdr>\n<Stmt><Id>S1</Id><Acct><Id><IBAN>"
@@ -1000,15 +958,16 @@ START_TEST(test_balances_without_total)
         "<Amt Ccy=\"USD\">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Bal>\n"
         "<Ntry><Amt Ccy=\"GBP\">3.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
         "<Sts>BOOK</Sts></Ntry>\n</Stmt></BkToCstmrStmt></Document>\n");
-    cover_expect(&f,
-                 "SELECT statement_id, entry_count, entries_total_cents,"
-                 " balanced, warning FROM bank_statement_balances('%q')",
-                 "S1|3|NULL|NULL|entry Stmt[1]/Ntry[2] is in USD, not EUR: "
-                 "no entries total\n"
-                 "S2|1|NULL|NULL|Stmt[2]/Bal[1]: OPBD balance is in USD, not "
-                 "the account currency EUR; left out; entry Stmt[2]/Ntry[1] "
-                 "is in GBP, not EUR: no entries total");
-    cover_remove(&f);
+    expect_file_sql(
+        &f,
+        "SELECT statement_id, entry_count, entries_total_cents,"
+        " balanced, warning FROM bank_statement_balances('%q')",
+        "S1|3|NULL|NULL|entry Stmt[1]/Ntry[2] is in USD, not EUR: "
+        "no entries total\n"
+        "S2|1|NULL|NULL|Stmt[2]/Bal[1]: OPBD balance is in USD, not "
+        "the account currency EUR; left out; entry Stmt[2]/Ntry[1] "
+        "is in GBP, not EUR: no entries total");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -1016,20 +975,22 @@ END_TEST
 ** up past 64 bits, and so do two such debits. */
 START_TEST(test_balances_total_overflows)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, ":20:UP\r\n:60F:C130601EUR0,00\r\n"
-                    ":61:1306010601C92233720368547758,07NTRFNONREF\r\n"
-                    ":61:1306010601C92233720368547758,07NTRFNONREF\r\n"
-                    ":20:DOWN\r\n:60F:C130601EUR0,00\r\n"
-                    ":61:1306010601D92233720368547758,07NTRFNONREF\r\n"
-                    ":61:1306010601D92233720368547758,07NTRFNONREF\r\n");
-    cover_expect(&f,
-                 "SELECT statement_id, entries_total_cents, warning"
-                 " FROM bank_statement_balances('%q', 'mt940')",
-                 "UP|NULL|the entries total overflows\n"
-                 "DOWN|NULL|the entries total overflows");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.sta",
+        ":20:UP\r\n:60F:C130601EUR0,00\r\n"
+        ":61:1306010601C92233720368547758,07NTRFNONREF\r\n"
+        ":61:1306010601C92233720368547758,07NTRFNONREF\r\n"
+        ":20:DOWN\r\n:60F:C130601EUR0,00\r\n"
+        ":61:1306010601D92233720368547758,07NTRFNONREF\r\n"
+        ":61:1306010601D92233720368547758,07NTRFNONREF\r\n");
+    expect_file_sql(&f,
+                    "SELECT statement_id, entries_total_cents, warning"
+                    " FROM bank_statement_balances('%q', 'mt940')",
+                    "UP|NULL|the entries total overflows\n"
+                    "DOWN|NULL|the entries total overflows");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -1041,14 +1002,14 @@ START_TEST(test_balances_csv_bad_row)
                     "'date=date,amount=amount,currency=EUR'",
                     "line 3, column 2 (amount): 'x' is not an amount");
     {
-        struct cover_file f;
+        struct harness_file f;
         char *sql;
         sqlite3 *db = harness_open();
 
-        cover_write_bytes(&f, "s.csv",
-                          "date,amount\n2013-06-03,5.00\n2013-06-04,x\n",
-                          strlen("date,amount\n2013-06-03,5.00\n"
-                                 "2013-06-04,x\n"));
+        harness_file_write(&f, "s.csv",
+                           "date,amount\n2013-06-03,5.00\n2013-06-04,x\n",
+                           strlen("date,amount\n2013-06-03,5.00\n"
+                                  "2013-06-04,x\n"));
         sql = sqlite3_mprintf("SELECT * FROM bank_statement_balances('%q',"
                               " 'csv', 'date=date,amount=amount,"
                               "currency=EUR')",
@@ -1058,7 +1019,7 @@ START_TEST(test_balances_csv_bad_row)
                          "line 3, column 2 (amount): 'x' is not an amount");
         sqlite3_free(sql);
         sqlite3_close(db);
-        cover_remove(&f);
+        harness_file_remove(&f);
     }
 }
 END_TEST
@@ -1088,12 +1049,12 @@ Suite *cover_statement_suite(void)
     tcase_add_test(csv, test_csv_option_forms);
     tcase_add_test(csv, test_csv_quotes_and_line_ends);
     tcase_add_test(csv, test_csv_amount_shapes);
-    tcase_add_loop_test(csv, test_csv_invalid_options, 0,
-                        (int)(sizeof(csv_option_cases) /
-                              sizeof(csv_option_cases[0])));
-    tcase_add_loop_test(csv, test_csv_unreadable_cells, 0,
-                        (int)(sizeof(csv_cell_cases) /
-                              sizeof(csv_cell_cases[0])));
+    tcase_add_loop_test(
+        csv, test_csv_invalid_options, 0,
+        (int)(sizeof(csv_option_cases) / sizeof(csv_option_cases[0])));
+    tcase_add_loop_test(
+        csv, test_csv_unreadable_cells, 0,
+        (int)(sizeof(csv_cell_cases) / sizeof(csv_cell_cases[0])));
     tcase_add_test(csv, test_csv_debit_credit_and_limits);
     tcase_add_test(csv, test_csv_ends_before_header);
     tcase_add_test(csv, test_statement_load_reads_csv_whole);

@@ -16,67 +16,6 @@
 
 #include "harness.h"
 
-/* A temporary statement file; path is inside dir. */
-struct cover_file {
-    char dir[64];
-    char path[96];
-};
-
-/* Writes size bytes of text into a new file named name in a new
-** temporary directory. */
-static void cover_write_bytes(struct cover_file *f, const char *name,
-                              const char *text, size_t size)
-{
-    FILE *out;
-
-    strcpy(f->dir, "/tmp/cover_statement2_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name);
-    out = fopen(f->path, "wb");
-    ck_assert_ptr_nonnull(out);
-    ck_assert_int_eq((int)fwrite(text, 1, size, out), (int)size);
-    ck_assert_int_eq(fclose(out), 0);
-}
-
-static void cover_write(struct cover_file *f, const char *name,
-                        const char *text)
-{
-    cover_write_bytes(f, name, text, strlen(text));
-}
-
-static void cover_remove(struct cover_file *f)
-{
-    ck_assert_int_eq(unlink(f->path), 0);
-    ck_assert_int_eq(rmdir(f->dir), 0);
-}
-
-/* Runs sql_format with %q replaced by the file's path, expecting rows. */
-static void cover_expect(const struct cover_file *f, const char *sql_format,
-                         const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
-/* Runs sql_format like cover_expect, expecting an error that contains
-** expected. */
-static void cover_expect_error(const struct cover_file *f,
-                               const char *sql_format, const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql_error(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
 /* ---------------------------------------------------------------------
 ** camt
 */
@@ -99,14 +38,15 @@ static void cover_expect_error(const struct cover_file *f,
 /* A booked entry of amount (text) in direction (CRDT or DBIT) on
 ** 2013-06-03; rest goes inside the Ntry after the dates. */
 #define CAMT_NTRY(amount, direction, rest)                                     \
-    "<Ntry><Amt Ccy=\"EUR\">" amount "</Amt><CdtDbtInd>" direction            \
-    "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2013-06-03</Dt></BookgDt>"       \
-    rest "</Ntry>\n"
+    "<Ntry><Amt Ccy=\"EUR\">" amount "</Amt><CdtDbtInd>" direction             \
+    "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2013-06-03</Dt></BookgDt>" rest   \
+    "</Ntry>\n"
 
 /* A balance of type code, amount in currency, credit, on 2013-06-01. */
 #define CAMT_BAL(code, currency, amount)                                       \
-    "<Bal><Tp><CdOrPrtry><Cd>" code "</Cd></CdOrPrtry></Tp><Amt Ccy=\""       \
-    currency "\">" amount "</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>"          \
+    "<Bal><Tp><CdOrPrtry><Cd>" code                                            \
+    "</Cd></CdOrPrtry></Tp><Amt Ccy=\"" currency "\">" amount                  \
+    "</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>"                                \
     "2013-06-01</Dt></Dt></Bal>\n"
 
 /* Codes written with white space around them, as hand-edited or
@@ -115,31 +55,32 @@ static void cover_expect_error(const struct cover_file *f,
 ** is. Opening 100.00 plus the credit 5.00 is the closing 105.00. */
 START_TEST(test_camt_padded_codes)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.xml",
-                CAMT_OPEN CAMT_ACCT
-                "<Bal><Tp><CdOrPrtry><Cd>\n                OPBD\n"
-                "              </Cd></CdOrPrtry></Tp>"
-                "<Amt Ccy=\"EUR\">100.00</Amt><CdtDbtInd>\n"
-                "                CRDT\n              </CdtDbtInd>"
-                "<Dt><Dt>2013-06-01</Dt></Dt></Bal>\n"
-                "<Bal><Tp><CdOrPrtry><Cd>\t\t\t\t\tCLBD\t\t\t\t\t</Cd>"
-                "</CdOrPrtry></Tp><Amt Ccy=\"EUR\">105.00</Amt>"
-                "<CdtDbtInd>CRDT</CdtDbtInd>"
-                "<Dt><Dt>2013-06-03</Dt></Dt></Bal>\n"
-                "<Ntry><Amt Ccy=\"EUR\">5.00</Amt><CdtDbtInd>CRDT"
-                "</CdtDbtInd><Sts>\n                BOOK\n"
-                "              </Sts></Ntry>\n" CAMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT opening_balance_cents, closing_balance_cents,"
-                 " amount_cents, status FROM bank_statement('%q')",
-                 "10000|10500|500|booked");
-    cover_expect(&f,
-                 "SELECT balanced, warning"
-                 " FROM bank_statement_balances('%q')",
-                 "1|NULL");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.xml",
+        CAMT_OPEN CAMT_ACCT
+        "<Bal><Tp><CdOrPrtry><Cd>\n                OPBD\n"
+        "              </Cd></CdOrPrtry></Tp>"
+        "<Amt Ccy=\"EUR\">100.00</Amt><CdtDbtInd>\n"
+        "                CRDT\n              </CdtDbtInd>"
+        "<Dt><Dt>2013-06-01</Dt></Dt></Bal>\n"
+        "<Bal><Tp><CdOrPrtry><Cd>\t\t\t\t\tCLBD\t\t\t\t\t</Cd>"
+        "</CdOrPrtry></Tp><Amt Ccy=\"EUR\">105.00</Amt>"
+        "<CdtDbtInd>CRDT</CdtDbtInd>"
+        "<Dt><Dt>2013-06-03</Dt></Dt></Bal>\n"
+        "<Ntry><Amt Ccy=\"EUR\">5.00</Amt><CdtDbtInd>CRDT"
+        "</CdtDbtInd><Sts>\n                BOOK\n"
+        "              </Sts></Ntry>\n" CAMT_CLOSE);
+    expect_file_sql(&f,
+                    "SELECT opening_balance_cents, closing_balance_cents,"
+                    " amount_cents, status FROM bank_statement('%q')",
+                    "10000|10500|500|booked");
+    expect_file_sql(&f,
+                    "SELECT balanced, warning"
+                    " FROM bank_statement_balances('%q')",
+                    "1|NULL");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -232,16 +173,16 @@ static const struct {
 
 START_TEST(test_camt_damaged_statements)
 {
-    struct cover_file f;
-    char *text = sqlite3_mprintf(CAMT_OPEN "%s" CAMT_CLOSE,
-                                 camt_body_failures[_i].body);
+    struct harness_file f;
+    char *text =
+        sqlite3_mprintf(CAMT_OPEN "%s" CAMT_CLOSE, camt_body_failures[_i].body);
 
     ck_assert_ptr_nonnull(text);
-    cover_write(&f, "s.xml", text);
+    harness_file_write_text(&f, "s.xml", text);
     sqlite3_free(text);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'camt')",
-                       camt_body_failures[_i].error);
-    cover_remove(&f);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'camt')",
+                          camt_body_failures[_i].error);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -252,24 +193,25 @@ END_TEST
 ** structured_ref is the one of the second Strd. */
 START_TEST(test_camt_text_in_pieces)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.xml",
-                CAMT_OPEN CAMT_ACCT
-                "<Ntry><Amt Ccy=\"EUR\">\n  5.00\t</Amt>"
-                "<CdtDbtInd><![CDATA[CRDT]]></CdtDbtInd>"
-                "<Sts><!-- booked on the 3rd -->BO<![CDATA[OK]]></Sts>"
-                "<NtryDtls><TxDtls><RmtInf>"
-                "<Ustrd> Rechnung <!-- number --><![CDATA[4711 & 4712]]>"
-                "</Ustrd><Ustrd>   </Ustrd>"
-                "<Strd><RfrdDocInf><Nb>4711</Nb></RfrdDocInf></Strd>"
-                "<Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf>"
-                "</Strd></RmtInf></TxDtls></NtryDtls></Ntry>\n" CAMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT amount_cents, status, memo, structured_ref"
-                 " FROM bank_statement('%q')",
-                 "500|booked|Rechnung 4711 & 4712|RF18539007547034");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.xml",
+        CAMT_OPEN CAMT_ACCT
+        "<Ntry><Amt Ccy=\"EUR\">\n  5.00\t</Amt>"
+        "<CdtDbtInd><![CDATA[CRDT]]></CdtDbtInd>"
+        "<Sts><!-- booked on the 3rd -->BO<![CDATA[OK]]></Sts>"
+        "<NtryDtls><TxDtls><RmtInf>"
+        "<Ustrd> Rechnung <!-- number --><![CDATA[4711 & 4712]]>"
+        "</Ustrd><Ustrd>   </Ustrd>"
+        "<Strd><RfrdDocInf><Nb>4711</Nb></RfrdDocInf></Strd>"
+        "<Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf>"
+        "</Strd></RmtInf></TxDtls></NtryDtls></Ntry>\n" CAMT_CLOSE);
+    expect_file_sql(&f,
+                    "SELECT amount_cents, status, memo, structured_ref"
+                    " FROM bank_statement('%q')",
+                    "500|booked|Rechnung 4711 & 4712|RF18539007547034");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -284,38 +226,44 @@ END_TEST
 **       has no Dt here, so the opening date is NULL. */
 START_TEST(test_camt_balance_variants)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.xml",
-                "<?xml version=\"1.0\"?>\n<Document xmlns=\"" CAMT_NS_053
-                "\">\n<BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId></GrpHdr>\n"
-                "<Stmt><Id>S1</Id>\n" CAMT_ACCT
-                "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp>"
-                "<Amt Ccy=\"USD\">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-                "</Bal>\n" CAMT_BAL("CLBD", "USD", "105.00") "</Stmt>\n"
-                "<Stmt><Id>S2</Id><Acct><Id><IBAN>GB29NWBK60161331926819"
-                "</IBAN></Id></Acct>\n" CAMT_BAL("CLBD", "GBP", "7.00")
-                "</Stmt>\n<Stmt><Id>S3</Id>"
-                "<Acct><Id><Othr><Id>0532013000</Id></Othr></Id></Acct>\n"
-                "<Bal><Tp><CdOrPrtry><Prtry>VALUTA</Prtry></CdOrPrtry></Tp>"
-                "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-                "</Bal>\n" CAMT_BAL("ITBD", "EUR", "2.00")
-                CAMT_BAL("CLOSINGBOOKED", "EUR", "3.00")
-                "<Bal><Tp><CdOrPrtry><Cd>PRCD</Cd></CdOrPrtry></Tp>"
-                "<Amt Ccy=\"EUR\">50.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-                "</Bal>\n" CAMT_NTRY("1.00", "CRDT", "")
-                "</Stmt></BkToCstmrStmt></Document>\n");
-    cover_expect(&f,
-                 "SELECT statement_id, account, currency, opening_date,"
-                 " opening_balance_cents, closing_balance_cents, warning"
-                 " FROM bank_statement_balances('%q')",
-                 "S1|DE89370400440532013000|EUR|NULL|NULL|NULL|"
-                 "Stmt[1]/Bal[1]: OPBD balance is in USD, not the account "
-                 "currency EUR; left out; Stmt[1]/Bal[2]: CLBD balance is in "
-                 "USD, not the account currency EUR; left out\n"
-                 "S2|GB29NWBK60161331926819|GBP|NULL|NULL|700|NULL\n"
-                 "S3|0532013000|EUR|NULL|5000|NULL|NULL");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.xml",
+        "<?xml version=\"1.0\"?>\n<Document xmlns=\"" CAMT_NS_053
+        "\">\n<BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId></GrpHdr>\n"
+        "<Stmt><Id>S1</Id>\n" CAMT_ACCT
+        "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp>"
+        "<Amt Ccy=\"USD\">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+        "</Bal>\n" CAMT_BAL(
+            "CLBD", "USD",
+            "105.00") "</Stmt>\n"
+                      "<Stmt><Id>S2</Id><Acct><Id><IBAN>GB29NWBK60161331926819"
+                      "</IBAN></Id></Acct>\n" CAMT_BAL(
+                          "CLBD", "GBP",
+                          "7.00") "</Stmt>\n<Stmt><Id>S3</Id>"
+                                  "<Acct><Id><Othr><Id>0532013000</Id></Othr></Id></Acct>\n"
+                                  "<Bal><Tp><CdOrPrtry><Prtry>VALUTA</Prtry></CdOrPrtry></Tp>"
+                                  "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+                                  "</Bal>\n" CAMT_BAL("ITBD", "EUR", "2.00") CAMT_BAL(
+                                      "CLOSINGBOOKED", "EUR",
+                                      "3.00") "<Bal><Tp><CdOrPrtry><Cd>PRCD</Cd></CdOrPrtry></Tp>"
+                                              "<Amt Ccy=\"EUR\">50.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+                                              "</Bal>\n" CAMT_NTRY(
+                                                  "1.00", "CRDT",
+                                                  "") "</Stmt></BkToCstmrStmt></Document>\n");
+    expect_file_sql(
+        &f,
+        "SELECT statement_id, account, currency, opening_date,"
+        " opening_balance_cents, closing_balance_cents, warning"
+        " FROM bank_statement_balances('%q')",
+        "S1|DE89370400440532013000|EUR|NULL|NULL|NULL|"
+        "Stmt[1]/Bal[1]: OPBD balance is in USD, not the account "
+        "currency EUR; left out; Stmt[1]/Bal[2]: CLBD balance is in "
+        "USD, not the account currency EUR; left out\n"
+        "S2|GB29NWBK60161331926819|GBP|NULL|NULL|700|NULL\n"
+        "S3|0532013000|EUR|NULL|5000|NULL|NULL");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -330,43 +278,44 @@ END_TEST
 ** TxDtls amounts 1.00 and 2.00 as rows 1 and 2; the others stay whole. */
 START_TEST(test_camt_entry_variants)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.xml",
-                CAMT_OPEN CAMT_ACCT
-                CAMT_NTRY("3.00", "CRDT",
-                          "<NtryDtls>\n<TxDtls><Amt Ccy=\"EUR\">1.00</Amt>"
-                          "<RmtInf><Ustrd>Inv 1</Ustrd></RmtInf></TxDtls>\n"
-                          "</NtryDtls>\n<NtryDtls><TxDtls>"
-                          "<Amt Ccy=\"EUR\">2.00</Amt><RmtInf><Ustrd>Inv 2"
-                          "</Ustrd></RmtInf></TxDtls></NtryDtls>\n"
-                          "<AddtlNtryInf>SAMMLER</AddtlNtryInf>")
-                "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>DBIT"
-                "</CdtDbtInd><Sts>FUTR</Sts></Ntry>\n"
-                "<Ntry><Amt Ccy=\"EUR\">2.00</Amt><CdtDbtInd>CRDT"
-                "</CdtDbtInd><RvslInd>1</RvslInd><Sts>BOOK</Sts>"
-                "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Payer A</Nm></Dbtr>"
-                "<Cdtr><Nm>Payee B</Nm></Cdtr></RltdPties></TxDtls>"
-                "</NtryDtls></Ntry>\n"
-                "<Ntry><Amt Ccy=\"EUR\">4.00</Amt><CdtDbtInd>CRDT"
-                "</CdtDbtInd><RvslInd/><Sts>BOOK</Sts>"
-                "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Payer A</Nm></Dbtr>"
-                "<Cdtr><Nm>Payee B</Nm></Cdtr></RltdPties></TxDtls>"
-                "</NtryDtls></Ntry>\n" CAMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT entry_index, status, amount_cents, counterparty_name,"
-                 " memo, tx_count"
-                 " FROM bank_statement('%q', 'camt', 'batch=entry')",
-                 "1|booked|300|NULL|Inv 1 Inv 2|2\n"
-                 "2|pending|-100|NULL|NULL|NULL\n"
-                 "3|booked|200|Payee B|NULL|1\n"
-                 "4|booked|400|Payer A|NULL|1");
-    cover_expect(&f,
-                 "SELECT entry_index, tx_index, amount_cents"
-                 " FROM bank_statement('%q', 'camt',"
-                 " ' batch=split' || char(13, 10))",
-                 "1|1|100\n1|2|200\n2|NULL|-100\n3|NULL|200\n4|NULL|400");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.xml",
+        CAMT_OPEN CAMT_ACCT CAMT_NTRY(
+            "3.00", "CRDT",
+            "<NtryDtls>\n<TxDtls><Amt Ccy=\"EUR\">1.00</Amt>"
+            "<RmtInf><Ustrd>Inv 1</Ustrd></RmtInf></TxDtls>\n"
+            "</NtryDtls>\n<NtryDtls><TxDtls>"
+            "<Amt Ccy=\"EUR\">2.00</Amt><RmtInf><Ustrd>Inv 2"
+            "</Ustrd></RmtInf></TxDtls></NtryDtls>\n"
+            "<AddtlNtryInf>SAMMLER</AddtlNtryInf>") "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>DBIT"
+                                                    "</CdtDbtInd><Sts>FUTR</Sts></Ntry>\n"
+                                                    "<Ntry><Amt Ccy=\"EUR\">2.00</Amt><CdtDbtInd>CRDT"
+                                                    "</CdtDbtInd><RvslInd>1</RvslInd><Sts>BOOK</Sts>"
+                                                    "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Payer A</Nm></Dbtr>"
+                                                    "<Cdtr><Nm>Payee B</Nm></Cdtr></RltdPties></TxDtls>"
+                                                    "</NtryDtls></Ntry>\n"
+                                                    "<Ntry><Amt Ccy=\"EUR\">4.00</Amt><CdtDbtInd>CRDT"
+                                                    "</CdtDbtInd><RvslInd/><Sts>BOOK</Sts>"
+                                                    "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Payer A</Nm></Dbtr>"
+                                                    "<Cdtr><Nm>Payee B</Nm></Cdtr></RltdPties></TxDtls>"
+                                                    "</NtryDtls></Ntry>\n" CAMT_CLOSE);
+    expect_file_sql(
+        &f,
+        "SELECT entry_index, status, amount_cents, counterparty_name,"
+        " memo, tx_count"
+        " FROM bank_statement('%q', 'camt', 'batch=entry')",
+        "1|booked|300|NULL|Inv 1 Inv 2|2\n"
+        "2|pending|-100|NULL|NULL|NULL\n"
+        "3|booked|200|Payee B|NULL|1\n"
+        "4|booked|400|Payer A|NULL|1");
+    expect_file_sql(&f,
+                    "SELECT entry_index, tx_index, amount_cents"
+                    " FROM bank_statement('%q', 'camt',"
+                    " ' batch=split' || char(13, 10))",
+                    "1|1|100\n1|2|200\n2|NULL|-100\n3|NULL|200\n4|NULL|400");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -377,28 +326,30 @@ END_TEST
 ** the entries' own 1.00 and -1.00. */
 START_TEST(test_camt_split_sum_overflows)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.xml",
-                CAMT_OPEN CAMT_ACCT
-                CAMT_NTRY("1.00", "CRDT",
-                          "<NtryDtls><TxDtls><Amt Ccy=\"EUR\">"
-                          "92233720368547758.07</Amt></TxDtls>"
-                          "<TxDtls><Amt Ccy=\"EUR\">92233720368547758.07"
-                          "</Amt></TxDtls></NtryDtls>")
-                CAMT_NTRY("1.00", "DBIT",
-                          "<NtryDtls><TxDtls><Amt Ccy=\"EUR\">"
-                          "92233720368547758.07</Amt></TxDtls>"
-                          "<TxDtls><Amt Ccy=\"EUR\">92233720368547758.07"
-                          "</Amt></TxDtls></NtryDtls>") CAMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT entry_count, entries_total_cents, warning"
-                 " FROM bank_statement_balances('%q', 'camt', 'batch=split')",
-                 "2|0|Stmt[1]/Ntry[1]: the 2 batch=split rows add up to "
-                 "92,233,720,368,547,758.07 EUR, not the entry's 1.00 EUR; "
-                 "Stmt[1]/Ntry[2]: the 2 batch=split rows add up to "
-                 "-92,233,720,368,547,758.07 EUR, not the entry's -1.00 EUR");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.xml",
+        CAMT_OPEN CAMT_ACCT CAMT_NTRY(
+            "1.00", "CRDT",
+            "<NtryDtls><TxDtls><Amt Ccy=\"EUR\">"
+            "92233720368547758.07</Amt></TxDtls>"
+            "<TxDtls><Amt Ccy=\"EUR\">92233720368547758.07"
+            "</Amt></TxDtls></NtryDtls>")
+            CAMT_NTRY("1.00", "DBIT",
+                      "<NtryDtls><TxDtls><Amt Ccy=\"EUR\">"
+                      "92233720368547758.07</Amt></TxDtls>"
+                      "<TxDtls><Amt Ccy=\"EUR\">92233720368547758.07"
+                      "</Amt></TxDtls></NtryDtls>") CAMT_CLOSE);
+    expect_file_sql(
+        &f,
+        "SELECT entry_count, entries_total_cents, warning"
+        " FROM bank_statement_balances('%q', 'camt', 'batch=split')",
+        "2|0|Stmt[1]/Ntry[1]: the 2 batch=split rows add up to "
+        "92,233,720,368,547,758.07 EUR, not the entry's 1.00 EUR; "
+        "Stmt[1]/Ntry[2]: the 2 batch=split rows add up to "
+        "-92,233,720,368,547,758.07 EUR, not the entry's -1.00 EUR");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -437,18 +388,17 @@ static const struct {
     /* Only white space: no document at all. */
     {" \n\t\n", "not well-formed XML"},
     /* Cut short after the account, with blanks and CR LF at the end. */
-    {CAMT_OPEN CAMT_ACCT " \t\r\n",
-     "the file ends before its XML is complete"},
+    {CAMT_OPEN CAMT_ACCT " \t\r\n", "the file ends before its XML is complete"},
 };
 
 START_TEST(test_camt_damaged_documents)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.xml", camt_document_failures[_i].text);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'camt')",
-                       camt_document_failures[_i].error);
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.xml", camt_document_failures[_i].text);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'camt')",
+                          camt_document_failures[_i].error);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -457,36 +407,37 @@ END_TEST
 ** is an error. batch=whole is no batch mode. */
 START_TEST(test_camt_prolog_comment_and_options)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.xml",
-                "<?xml version=\"1.0\"?>\n<!-- exported 2013-06-03 -->\n"
-                "<Document xmlns=\"" CAMT_NS_053 "\">\n"
-                "<BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId></GrpHdr>\n"
-                "<Stmt><Id>S1</Id>\n" CAMT_ACCT
-                CAMT_NTRY("5.00", "CRDT", "") CAMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT amount_cents, format"
-                 " FROM bank_statement('%q', NULL, 'batch=entry, ')",
-                 "500|camt.053");
-    cover_expect(&f,
-                 "SELECT tx_index FROM bank_statement('%q', NULL,"
-                 " 'batch=split,')",
-                 "NULL");
-    cover_expect_error(&f,
-                       "SELECT * FROM bank_statement('%q', 'camt',"
-                       " 'batch=entry,batch=split')",
-                       "camt option 'batch' is given twice");
-    cover_expect_error(&f,
-                       "SELECT * FROM bank_statement('%q', 'camt',"
-                       " 'batch=whole')",
-                       "unknown camt option 'batch=whole'");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.xml",
+        "<?xml version=\"1.0\"?>\n<!-- exported 2013-06-03 -->\n"
+        "<Document xmlns=\"" CAMT_NS_053 "\">\n"
+        "<BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId></GrpHdr>\n"
+        "<Stmt><Id>S1</Id>\n" CAMT_ACCT CAMT_NTRY("5.00", "CRDT", "")
+            CAMT_CLOSE);
+    expect_file_sql(&f,
+                    "SELECT amount_cents, format"
+                    " FROM bank_statement('%q', NULL, 'batch=entry, ')",
+                    "500|camt.053");
+    expect_file_sql(&f,
+                    "SELECT tx_index FROM bank_statement('%q', NULL,"
+                    " 'batch=split,')",
+                    "NULL");
+    expect_file_sql_error(&f,
+                          "SELECT * FROM bank_statement('%q', 'camt',"
+                          " 'batch=entry,batch=split')",
+                          "camt option 'batch' is given twice");
+    expect_file_sql_error(&f,
+                          "SELECT * FROM bank_statement('%q', 'camt',"
+                          " 'batch=whole')",
+                          "unknown camt option 'batch=whole'");
+    harness_file_remove(&f);
 }
 END_TEST
 
 /* Writes text (ASCII) as UTF-16LE with a byte-order mark into f. */
-static void cover_write_utf16(struct cover_file *f, const char *text)
+static void cover_write_utf16(struct harness_file *f, const char *text)
 {
     size_t n = strlen(text);
     char *wide = malloc(2 * n + 2);
@@ -499,7 +450,7 @@ static void cover_write_utf16(struct cover_file *f, const char *text)
         wide[2 + 2 * i] = text[i];
         wide[3 + 2 * i] = '\0';
     }
-    cover_write_bytes(f, "s.xml", wide, 2 * n + 2);
+    harness_file_write(f, "s.xml", wide, 2 * n + 2);
     free(wide);
 }
 
@@ -509,24 +460,24 @@ static void cover_write_utf16(struct cover_file *f, const char *text)
 ** rejected. */
 START_TEST(test_camt_utf16_documents)
 {
-    struct cover_file f;
+    struct harness_file f;
 
     cover_write_utf16(&f, "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
                           "<Document xmlns=\"" CAMT_NS_053 "\">\n"
                           "<BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId>"
-                          "</GrpHdr>\n<Stmt><Id>S1</Id>\n" CAMT_ACCT
-                          CAMT_NTRY("5.00", "CRDT", "") CAMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT statement_id, amount_cents"
-                 " FROM bank_statement('%q', 'camt')",
-                 "S1|500");
-    cover_remove(&f);
+                          "</GrpHdr>\n<Stmt><Id>S1</Id>\n" CAMT_ACCT CAMT_NTRY(
+                              "5.00", "CRDT", "") CAMT_CLOSE);
+    expect_file_sql(&f,
+                    "SELECT statement_id, amount_cents"
+                    " FROM bank_statement('%q', 'camt')",
+                    "S1|500");
+    harness_file_remove(&f);
     cover_write_utf16(&f, "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
                           "<!DOCTYPE Document>\n"
                           "<Document xmlns=\"" CAMT_NS_053 "\"/>\n");
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'camt')",
-                       "a DOCTYPE is not allowed in camt");
-    cover_remove(&f);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'camt')",
+                          "a DOCTYPE is not allowed in camt");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -536,7 +487,7 @@ END_TEST
 
 /* The SGML header of OFX 1.02; the body follows a blank line. */
 #define OFX_HEADER                                                             \
-    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\n"       \
+    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\n"        \
     "ENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\n"                 \
     "OLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
 
@@ -551,7 +502,7 @@ END_TEST
 
 /* A credit of 5.00 on 2013-06-03; rest goes inside the STMTTRN. */
 #define OFX_TRN(rest)                                                          \
-    "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130603<TRNAMT>5.00<FITID>T1" rest    \
+    "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20130603<TRNAMT>5.00<FITID>T1" rest     \
     "</STMTTRN>\r\n"
 
 /* Entities and character references in text. &amp; &gt; &lt; and &nbsp;
@@ -561,21 +512,22 @@ END_TEST
 ** to a blank and a tab is empty after trimming. */
 START_TEST(test_ofx_entities_in_text)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.ofx",
-                OFX_HEADER OFX_STMT_OPEN
-                OFX_TRN("<NAME>AT&T Wireless<MEMO>Rock &amp; Roll &gt; "
-                        "Jazz &lt;3 &#x4a;&#X4B;&#76; &#xe9;&nbsp;x &foo; "
-                        "&#; &#x1F600;") OFX_TRN("<NAME>&#32;&#9;")
-                    OFX_STMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT counterparty_name, memo"
-                 " FROM bank_statement('%q', 'ofx')",
-                 "AT&T Wireless|Rock & Roll > Jazz <3 JKL "
-                 "\xc3\xa9\xc2\xa0" "x &foo; &#; \xf0\x9f\x98\x80\n"
-                 "NULL|NULL");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.ofx",
+        OFX_HEADER OFX_STMT_OPEN OFX_TRN(
+            "<NAME>AT&T Wireless<MEMO>Rock &amp; Roll &gt; "
+            "Jazz &lt;3 &#x4a;&#X4B;&#76; &#xe9;&nbsp;x &foo; "
+            "&#; &#x1F600;") OFX_TRN("<NAME>&#32;&#9;") OFX_STMT_CLOSE);
+    expect_file_sql(&f,
+                    "SELECT counterparty_name, memo"
+                    " FROM bank_statement('%q', 'ofx')",
+                    "AT&T Wireless|Rock & Roll > Jazz <3 JKL "
+                    "\xc3\xa9\xc2\xa0"
+                    "x &foo; &#; \xf0\x9f\x98\x80\n"
+                    "NULL|NULL");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -585,23 +537,23 @@ END_TEST
 ** reader stops past U+10FFFF at the eighth digit. The last has no digits
 ** at all. */
 static const char *const ofx_bad_references[] = {
-    "&#xZZ;", "&#xg1;", "&#x\xc3\xa9;", "&#x-1;",      "&#1a;",
-    "&#0;",   "&#xD800;", "&#x110000;", "&#99999999;", "&#x;",
+    "&#xZZ;", "&#xg1;",   "&#x\xc3\xa9;", "&#x-1;",      "&#1a;",
+    "&#0;",   "&#xD800;", "&#x110000;",   "&#99999999;", "&#x;",
 };
 
 START_TEST(test_ofx_invalid_references)
 {
-    struct cover_file f;
-    char *text = sqlite3_mprintf(OFX_HEADER OFX_STMT_OPEN
-                                 OFX_TRN("<MEMO>Ref %s") OFX_STMT_CLOSE,
-                                 ofx_bad_references[_i]);
+    struct harness_file f;
+    char *text = sqlite3_mprintf(
+        OFX_HEADER OFX_STMT_OPEN OFX_TRN("<MEMO>Ref %s") OFX_STMT_CLOSE,
+        ofx_bad_references[_i]);
 
     ck_assert_ptr_nonnull(text);
-    cover_write(&f, "s.ofx", text);
+    harness_file_write_text(&f, "s.ofx", text);
     sqlite3_free(text);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       "is not a valid character reference");
-    cover_remove(&f);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          "is not a valid character reference");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -615,47 +567,50 @@ END_TEST
 **     and a comment, hold no OFX element. */
 START_TEST(test_ofx_header_variants)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.ofx",
-                "\xEF\xBB\xBF" OFX_HEADER OFX_STMT_OPEN OFX_TRN("")
-                    OFX_STMT_CLOSE);
-    cover_expect(&f, "SELECT amount_cents FROM bank_statement('%q')", "500");
-    cover_remove(&f);
-    cover_write(&f, "s.ofx",
-                "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n"
-                "ENCODING:USASCII\r\n\r\n" OFX_STMT_OPEN
-                OFX_TRN("<NAME>Caf\xE9") OFX_STMT_CLOSE);
-    cover_expect(&f,
-                 "SELECT counterparty_name FROM bank_statement('%q', 'ofx')",
-                 "Caf\xc3\xa9");
-    cover_remove(&f);
-    cover_write(&f, "s.ofx",
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
-                "<?OFX OFXHEADER=\"200\" VERSION=\"211\" SECURITY=\"NONE\""
-                " OLDFILEUID=\"NONE\" NEWFILEUID=\"NONE\"?>\r\n"
-                OFX_STMT_OPEN OFX_TRN("<NAME>Caf\xE9</NAME>") OFX_STMT_CLOSE);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       "byte 0xE9 is not UTF-8, and the header declares "
-                       "'UTF-8'; convert the file to UTF-8");
-    cover_remove(&f);
-    cover_write(&f, "s.ofx",
-                "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n"
-                "ENCODING:USASCII\r\nCHARSET:1250\r\n\r\n" OFX_STMT_OPEN
-                OFX_TRN("<NAME>Caf\xE9") OFX_STMT_CLOSE);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       "byte 0xE9 is not UTF-8, and the header declares "
-                       "'1250'");
-    cover_remove(&f);
-    cover_write(&f, "s.ofx", OFX_HEADER);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       "no <OFX> element");
-    cover_remove(&f);
-    cover_write(&f, "s.ofx",
-                "<?xml version=\"1.0\"?>\r\n<!-- nothing to report -->\r\n");
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       "no <OFX> element");
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.ofx",
+                            "\xEF\xBB\xBF" OFX_HEADER OFX_STMT_OPEN OFX_TRN("")
+                                OFX_STMT_CLOSE);
+    expect_file_sql(&f, "SELECT amount_cents FROM bank_statement('%q')", "500");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.ofx",
+                            "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n"
+                            "ENCODING:USASCII\r\n\r\n" OFX_STMT_OPEN OFX_TRN(
+                                "<NAME>Caf\xE9") OFX_STMT_CLOSE);
+    expect_file_sql(&f,
+                    "SELECT counterparty_name FROM bank_statement('%q', 'ofx')",
+                    "Caf\xc3\xa9");
+    harness_file_remove(&f);
+    harness_file_write_text(
+        &f, "s.ofx",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
+        "<?OFX OFXHEADER=\"200\" VERSION=\"211\" SECURITY=\"NONE\""
+        " OLDFILEUID=\"NONE\" NEWFILEUID=\"NONE\"?>\r\n" OFX_STMT_OPEN OFX_TRN(
+            "<NAME>Caf\xE9</NAME>") OFX_STMT_CLOSE);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          "byte 0xE9 is not UTF-8, and the header declares "
+                          "'UTF-8'; convert the file to UTF-8");
+    harness_file_remove(&f);
+    harness_file_write_text(
+        &f, "s.ofx",
+        "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n"
+        "ENCODING:USASCII\r\nCHARSET:1250\r\n\r\n" OFX_STMT_OPEN OFX_TRN(
+            "<NAME>Caf\xE9") OFX_STMT_CLOSE);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          "byte 0xE9 is not UTF-8, and the header declares "
+                          "'1250'");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.ofx", OFX_HEADER);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          "no <OFX> element");
+    harness_file_remove(&f);
+    harness_file_write_text(
+        &f, "s.ofx",
+        "<?xml version=\"1.0\"?>\r\n<!-- nothing to report -->\r\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          "no <OFX> element");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -673,28 +628,28 @@ END_TEST
 **     statement's EUR. */
 START_TEST(test_ofx_tag_shapes)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.ofx",
-                OFX_HEADER "<!-- generated by the bank -->\r\n<!DOCTYPE OFX>"
-                "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</STATUS>"
-                "<INTU.BID>3000<X_BANK-REF>7</SONRS></SIGNONMSGSRSV1>"
-                "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STMTRS><CURDEF>EUR"
-                "<BANKTRANLIST>"
-                OFX_TRN("<NAME >ACME GmbH</name ><MEMO>Miete</memo>")
-                OFX_TRN("<CURRENCY><CURRATE>1.1<CURSYM>USD</CURRENCY>")
-                "</BANKTRANLIST><LEDGERBAL><BALAMT>12.34</LEDGERBAL>"
-                "</STMTRS><LEDGERBAL><BALAMT>99.99<DTASOF>20130630"
-                "</LEDGERBAL></STMTTRNRS></BANKMSGSRSV1></OFX>\r\n");
-    cover_expect(&f,
-                 "SELECT counterparty_name, memo, currency,"
-                 " closing_balance_cents FROM bank_statement('%q')",
-                 "ACME GmbH|Miete|EUR|1234\nNULL|NULL|USD|1234");
-    cover_expect(&f,
-                 "SELECT closing_date, closing_balance_cents"
-                 " FROM bank_statement_balances('%q')",
-                 "NULL|1234");
-    cover_remove(&f);
+    harness_file_write_text(
+        &f, "s.ofx",
+        OFX_HEADER
+        "<!-- generated by the bank -->\r\n<!DOCTYPE OFX>"
+        "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</STATUS>"
+        "<INTU.BID>3000<X_BANK-REF>7</SONRS></SIGNONMSGSRSV1>"
+        "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STMTRS><CURDEF>EUR"
+        "<BANKTRANLIST>" OFX_TRN("<NAME >ACME GmbH</name ><MEMO>Miete</memo>") OFX_TRN(
+            "<CURRENCY><CURRATE>1.1<CURSYM>USD</CURRENCY>") "</BANKTRANLIST><LEDGERBAL><BALAMT>12.34</LEDGERBAL>"
+                                                            "</STMTRS><LEDGERBAL><BALAMT>99.99<DTASOF>20130630"
+                                                            "</LEDGERBAL></STMTTRNRS></BANKMSGSRSV1></OFX>\r\n");
+    expect_file_sql(&f,
+                    "SELECT counterparty_name, memo, currency,"
+                    " closing_balance_cents FROM bank_statement('%q')",
+                    "ACME GmbH|Miete|EUR|1234\nNULL|NULL|USD|1234");
+    expect_file_sql(&f,
+                    "SELECT closing_date, closing_balance_cents"
+                    " FROM bank_statement_balances('%q')",
+                    "NULL|1234");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -749,7 +704,8 @@ static const struct {
     {OFX_HEADER OFX_STMT_OPEN "<STMTTRN><NAME>ACME</NAME x>",
      "malformed tag '</NAME x>'"},
     /* '~' is not allowed in a tag name. */
-    {OFX_HEADER "<OFX><BANK~ID>1</OFX>\r\n", "malformed tag '<BANK~ID>1</OFX>'"},
+    {OFX_HEADER "<OFX><BANK~ID>1</OFX>\r\n",
+     "malformed tag '<BANK~ID>1</OFX>'"},
     /* OFX dates have no dashes. */
     {OFX_HEADER OFX_STMT_OPEN
      "<STMTTRN><DTPOSTED>2013-06-03<TRNAMT>1.00</STMTTRN>" OFX_STMT_CLOSE,
@@ -762,12 +718,12 @@ static const struct {
 
 START_TEST(test_ofx_damaged_files)
 {
-    struct cover_file f;
+    struct harness_file f;
 
-    cover_write(&f, "s.ofx", ofx_body_failures[_i].text);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       ofx_body_failures[_i].error);
-    cover_remove(&f);
+    harness_file_write_text(&f, "s.ofx", ofx_body_failures[_i].text);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          ofx_body_failures[_i].error);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -776,9 +732,8 @@ END_TEST
 START_TEST(test_ofx_depth_and_nul)
 {
     static const char nul_memo[] = OFX_HEADER OFX_STMT_OPEN
-        "<STMTTRN><DTPOSTED>20130603<TRNAMT>1.00<MEMO>a\0b</STMTTRN>"
-        OFX_STMT_CLOSE;
-    struct cover_file f;
+        "<STMTTRN><DTPOSTED>20130603<TRNAMT>1.00<MEMO>a\0b</STMTTRN>" OFX_STMT_CLOSE;
+    struct harness_file f;
     sqlite3_str *text = sqlite3_str_new(NULL);
     char *deep;
     int i;
@@ -788,15 +743,15 @@ START_TEST(test_ofx_depth_and_nul)
         sqlite3_str_appendall(text, "<AGG>");
     deep = sqlite3_str_finish(text);
     ck_assert_ptr_nonnull(deep);
-    cover_write(&f, "s.ofx", deep);
+    harness_file_write_text(&f, "s.ofx", deep);
     sqlite3_free(deep);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       "<AGG>: elements nest deeper than 64");
-    cover_remove(&f);
-    cover_write_bytes(&f, "s.ofx", nul_memo, sizeof(nul_memo) - 1);
-    cover_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                       "NUL byte in text");
-    cover_remove(&f);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          "<AGG>: elements nest deeper than 64");
+    harness_file_remove(&f);
+    harness_file_write(&f, "s.ofx", nul_memo, sizeof(nul_memo) - 1);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          "NUL byte in text");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -807,9 +762,9 @@ Suite *cover_statement2_suite(void)
     TCase *ofx = tcase_create("ofx");
 
     tcase_add_test(camt, test_camt_padded_codes);
-    tcase_add_loop_test(camt, test_camt_damaged_statements, 0,
-                        (int)(sizeof(camt_body_failures) /
-                              sizeof(camt_body_failures[0])));
+    tcase_add_loop_test(
+        camt, test_camt_damaged_statements, 0,
+        (int)(sizeof(camt_body_failures) / sizeof(camt_body_failures[0])));
     tcase_add_test(camt, test_camt_text_in_pieces);
     tcase_add_test(camt, test_camt_balance_variants);
     tcase_add_test(camt, test_camt_entry_variants);
@@ -821,14 +776,14 @@ Suite *cover_statement2_suite(void)
     tcase_add_test(camt, test_camt_utf16_documents);
     suite_add_tcase(s, camt);
     tcase_add_test(ofx, test_ofx_entities_in_text);
-    tcase_add_loop_test(ofx, test_ofx_invalid_references, 0,
-                        (int)(sizeof(ofx_bad_references) /
-                              sizeof(ofx_bad_references[0])));
+    tcase_add_loop_test(
+        ofx, test_ofx_invalid_references, 0,
+        (int)(sizeof(ofx_bad_references) / sizeof(ofx_bad_references[0])));
     tcase_add_test(ofx, test_ofx_header_variants);
     tcase_add_test(ofx, test_ofx_tag_shapes);
-    tcase_add_loop_test(ofx, test_ofx_damaged_files, 0,
-                        (int)(sizeof(ofx_body_failures) /
-                              sizeof(ofx_body_failures[0])));
+    tcase_add_loop_test(
+        ofx, test_ofx_damaged_files, 0,
+        (int)(sizeof(ofx_body_failures) / sizeof(ofx_body_failures[0])));
     tcase_add_test(ofx, test_ofx_depth_and_nul);
     suite_add_tcase(s, ofx);
     return s;

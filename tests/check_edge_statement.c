@@ -13,76 +13,27 @@
 
 #include "harness.h"
 
-/* A temporary statement file; path is inside dir. */
-struct edge_file {
-    char dir[64];
-    char path[96];
-};
-
-static void edge_write(struct edge_file *f, const char *text)
-{
-    FILE *out;
-
-    strcpy(f->dir, "/tmp/edge_statement_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/s.sta", f->dir);
-    out = fopen(f->path, "w");
-    ck_assert_ptr_nonnull(out);
-    ck_assert_int_eq(fputs(text, out) >= 0, 1);
-    ck_assert_int_eq(fclose(out), 0);
-}
-
-static void edge_remove(struct edge_file *f)
-{
-    ck_assert_int_eq(unlink(f->path), 0);
-    ck_assert_int_eq(rmdir(f->dir), 0);
-}
-
-/* Runs sql with %q replaced by the file's path, expecting the given rows. */
-static void edge_expect(const struct edge_file *f, const char *sql_format,
-                        const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
-static void edge_expect_error(const struct edge_file *f,
-                              const char *sql_format, const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql_error(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
 /* Opening EUR 100,00 on 2013-06-01, one credit of 5,00. The entry is read
 ** with the opening's currency: 500 cents. The USD closing balance is left
 ** out with a warning, so closing_balance_cents is NULL. */
 START_TEST(test_mt940_closing_in_other_currency)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130601EUR100,00\r\n"
-                   ":61:1306010601C5,00NTRFNONREF\r\n"
-                   ":62F:C130601USD105,00\r\n");
-    edge_expect(&f,
-                "SELECT amount_cents, currency, opening_balance_cents,"
-                " closing_balance_cents FROM bank_statement('%q', 'mt940')",
-                "500|EUR|10000|NULL");
-    edge_expect(&f,
-                "SELECT instr(warning, 'another currency') > 0"
-                " FROM bank_statement_balances('%q', 'mt940')",
-                "1");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130601EUR100,00\r\n"
+                            ":61:1306010601C5,00NTRFNONREF\r\n"
+                            ":62F:C130601USD105,00\r\n");
+    expect_file_sql(&f,
+                    "SELECT amount_cents, currency, opening_balance_cents,"
+                    " closing_balance_cents FROM bank_statement('%q', 'mt940')",
+                    "500|EUR|10000|NULL");
+    expect_file_sql(&f,
+                    "SELECT instr(warning, 'another currency') > 0"
+                    " FROM bank_statement_balances('%q', 'mt940')",
+                    "1");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -90,34 +41,38 @@ END_TEST
 ** warning. The same fault in an opening balance stops the read. */
 START_TEST(test_mt940_balance_without_currency)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130601EUR100,00\r\n"
-                   ":62F:C130601123105,00\r\n");
-    edge_expect(&f,
-                "SELECT instr(warning, 'no ISO 4217') > 0, closing_balance_cents"
-                " FROM bank_statement_balances('%q', 'mt940')",
-                "1|NULL");
-    edge_remove(&f);
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130601E1R100,00\r\n");
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
-                      ":60F: currency 'E1R' is not an ISO 4217 code");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130601EUR100,00\r\n"
+                            ":62F:C130601123105,00\r\n");
+    expect_file_sql(
+        &f,
+        "SELECT instr(warning, 'no ISO 4217') > 0, closing_balance_cents"
+        " FROM bank_statement_balances('%q', 'mt940')",
+        "1|NULL");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130601E1R100,00\r\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                          ":60F: currency 'E1R' is not an ISO 4217 code");
+    harness_file_remove(&f);
 }
 END_TEST
 
 /* 2013 is not a leap year, so 130229 (29 February 2013) does not exist. */
 START_TEST(test_mt940_balance_date_does_not_exist)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130229EUR100,00\r\n");
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
-                      "130229 does not exist (2013-02-29)");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130229EUR100,00\r\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                          "130229 does not exist (2013-02-29)");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -125,18 +80,20 @@ END_TEST
 ** and a balance with text after the amount. */
 START_TEST(test_mt940_balance_short_or_trailing)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130601EUR\r\n");
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
-                      "is not C or D, YYMMDD, currency and amount");
-    edge_remove(&f);
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130601EUR100,00XY\r\n");
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
-                      ":60F: unexpected text 'XY' after the amount");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130601EUR\r\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                          "is not C or D, YYMMDD, currency and amount");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130601EUR100,00XY\r\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                          ":60F: unexpected text 'XY' after the amount");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -144,85 +101,91 @@ END_TEST
 ** is a credit of 2,50 = 250. ED is an expected debit of 1,00 = -100. */
 START_TEST(test_mt940_entry_marks)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130601EUR100,00\r\n"
-                   ":61:1306010601X5,00NTRFNONREF\r\n");
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
-                      ":61: mark 'X5' is not D, C, RD or RC");
-    edge_remove(&f);
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":60F:C130601EUR100,00\r\n"
-                   ":61:1306010601RD2,50NTRFNONREF\r\n"
-                   ":61:1306010601ED1,00NTRFNONREF\r\n");
-    edge_expect(&f,
-                "SELECT group_concat(amount_cents, ',') FROM"
-                " (SELECT amount_cents FROM bank_statement('%q', 'mt940')"
-                "  ORDER BY entry_index)",
-                "250,-100");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130601EUR100,00\r\n"
+                            ":61:1306010601X5,00NTRFNONREF\r\n");
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'mt940')",
+                          ":61: mark 'X5' is not D, C, RD or RC");
+    harness_file_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":60F:C130601EUR100,00\r\n"
+                            ":61:1306010601RD2,50NTRFNONREF\r\n"
+                            ":61:1306010601ED1,00NTRFNONREF\r\n");
+    expect_file_sql(&f,
+                    "SELECT group_concat(amount_cents, ',') FROM"
+                    " (SELECT amount_cents FROM bank_statement('%q', 'mt940')"
+                    "  ORDER BY entry_index)",
+                    "250,-100");
+    harness_file_remove(&f);
 }
 END_TEST
 
 /* The MT942 floor limit must start with a currency code. */
 START_TEST(test_mt942_floor_limit_without_currency)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
-                   ":34F:1000,00\r\n");
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'mt942')",
-                      ":34F: '1000,00' does not start with a currency code");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n"
+                            ":34F:1000,00\r\n");
+    expect_file_sql_error(
+        &f, "SELECT * FROM bank_statement('%q', 'mt942')",
+        ":34F: '1000,00' does not start with a currency code");
+    harness_file_remove(&f);
 }
 END_TEST
 
 /* currency=eur is not a capital ISO code, so it is an unknown option. */
 START_TEST(test_mt940_lower_case_currency_option)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n");
-    edge_expect_error(&f,
-                      "SELECT * FROM bank_statement('%q', 'mt940',"
-                      " 'currency=eur')",
-                      "unknown mt940 option 'currency=eur'");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta",
+                            ":20:REF1\r\n:25:DE12345\r\n:28C:1/1\r\n");
+    expect_file_sql_error(&f,
+                          "SELECT * FROM bank_statement('%q', 'mt940',"
+                          " 'currency=eur')",
+                          "unknown mt940 option 'currency=eur'");
+    harness_file_remove(&f);
 }
 END_TEST
 
 /* The SGML header of OFX 1.x; the body follows a blank line. */
-#define OFX_HEADER                                                            \
-    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\n"      \
-    "ENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\n"                \
+#define OFX_HEADER                                                             \
+    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\n"        \
+    "ENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\n"                 \
     "OLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
 
 /* A bank statement in EUR around one transaction: the text between
 ** OFX_OPEN and OFX_CLOSE is the STMTTRN's content. */
-#define OFX_OPEN                                                              \
-    OFX_HEADER "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR"            \
+#define OFX_OPEN                                                               \
+    OFX_HEADER "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR"             \
                "<BANKTRANLIST><STMTTRN><TRNTYPE>CREDIT"
-#define OFX_CLOSE                                                             \
+#define OFX_CLOSE                                                              \
     "</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\r\n"
 
 /* Tag names in lower case are read as upper case, and DTPOSTED may carry a
 ** time and a zone after the date. 12.5 EUR is 1250 cents. */
 START_TEST(test_ofx_lower_case_tags_and_zone)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, OFX_HEADER
-               "<ofx><bankmsgsrsv1><stmttrnrs><stmtrs><curdef>EUR"
-               "<banktranlist><stmttrn><trntype>CREDIT"
-               "<dtposted>20130601120000.000[-5:EST]<trnamt>12.5<fitid>A1"
-               "</stmttrn></banktranlist></stmtrs></stmttrnrs>"
-               "</bankmsgsrsv1></ofx>\r\n");
-    edge_expect(&f,
-                "SELECT booking_date, amount_cents, currency, bank_txn_id"
-                " FROM bank_statement('%q', 'ofx')",
-                "2013-06-01|1250|EUR|A1");
-    edge_remove(&f);
+    harness_file_write_text(
+        &f, "s.sta",
+        OFX_HEADER "<ofx><bankmsgsrsv1><stmttrnrs><stmtrs><curdef>EUR"
+                   "<banktranlist><stmttrn><trntype>CREDIT"
+                   "<dtposted>20130601120000.000[-5:EST]<trnamt>12.5<fitid>A1"
+                   "</stmttrn></banktranlist></stmtrs></stmttrnrs>"
+                   "</bankmsgsrsv1></ofx>\r\n");
+    expect_file_sql(&f,
+                    "SELECT booking_date, amount_cents, currency, bank_txn_id"
+                    " FROM bank_statement('%q', 'ofx')",
+                    "2013-06-01|1250|EUR|A1");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -277,41 +240,43 @@ static const struct {
 
 START_TEST(test_ofx_damaged_bodies)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, ofx_failures[_i].text);
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
-                      ofx_failures[_i].error);
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta", ofx_failures[_i].text);
+    expect_file_sql_error(&f, "SELECT * FROM bank_statement('%q', 'ofx')",
+                          ofx_failures[_i].error);
+    harness_file_remove(&f);
 }
 END_TEST
 
 /* OFX takes no options, so any text but blanks is an error. */
 START_TEST(test_ofx_rejects_options)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, OFX_OPEN "<DTPOSTED>20130601<TRNAMT>1.00" OFX_CLOSE);
-    edge_expect_error(&f, "SELECT * FROM bank_statement('%q', 'ofx', 'x=1')",
-                      "ofx takes no options");
-    edge_expect(&f,
-                "SELECT amount_cents FROM bank_statement('%q', 'ofx', '  ')",
-                "100");
-    edge_remove(&f);
+    harness_file_write_text(
+        &f, "s.sta", OFX_OPEN "<DTPOSTED>20130601<TRNAMT>1.00" OFX_CLOSE);
+    expect_file_sql_error(&f,
+                          "SELECT * FROM bank_statement('%q', 'ofx', 'x=1')",
+                          "ofx takes no options");
+    expect_file_sql(
+        &f, "SELECT amount_cents FROM bank_statement('%q', 'ofx', '  ')",
+        "100");
+    harness_file_remove(&f);
 }
 END_TEST
 
 /* A camt.053 version 02 statement in EUR: CAMT_OPEN, the entry's elements
 ** up to its amount, then CAMT_CLOSE. */
 #define CAMT_NS "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
-#define CAMT_OPEN                                                             \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                            \
-    "<Document xmlns=\"" CAMT_NS "\"><BkToCstmrStmt><Stmt><Id>S1</Id>"        \
-    "<Acct><Id><IBAN>NL26VAYB8060476890</IBAN></Id><Ccy>EUR</Ccy></Acct>"     \
+#define CAMT_OPEN                                                              \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                             \
+    "<Document xmlns=\"" CAMT_NS "\"><BkToCstmrStmt><Stmt><Id>S1</Id>"         \
+    "<Acct><Id><IBAN>NL26VAYB8060476890</IBAN></Id><Ccy>EUR</Ccy></Acct>"      \
     "<Ntry>"
 #define CAMT_CLOSE "</Ntry></Stmt></BkToCstmrStmt></Document>\n"
-#define CAMT_DATES                                                            \
-    "<Sts>BOOK</Sts><BookgDt><Dt>2013-06-01</Dt></BookgDt>"                   \
+#define CAMT_DATES                                                             \
+    "<Sts>BOOK</Sts><BookgDt><Dt>2013-06-01</Dt></BookgDt>"                    \
     "<ValDt><Dt>2013-06-01</Dt></ValDt>"
 
 /* Damaged camt documents, the format requested and the error. */
@@ -328,8 +293,9 @@ static const struct {
     {"<?xml version=\"1.0\"?>\n<Foo xmlns=\"" CAMT_NS "\"/>\n", "camt",
      "root element is <Foo>, not a camt <Document>"},
     /* A camt.053 file asked for as camt.054. */
-    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-     CAMT_DATES CAMT_CLOSE,
+    {CAMT_OPEN
+     "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>" CAMT_DATES
+         CAMT_CLOSE,
      "camt.054", "the file is camt.053, not the camt.054 requested"},
     /* A camt.053 Document contains BkToCstmrStmt. */
     {"<?xml version=\"1.0\"?>\n<Document xmlns=\"" CAMT_NS "\">"
@@ -337,45 +303,49 @@ static const struct {
      "camt",
      "element <BkToCstmrDbtCdtNtfctn> is not the expected <BkToCstmrStmt>"},
     /* CdtDbtInd gives the direction, so the amount has no sign. */
-    {CAMT_OPEN "<Amt Ccy=\"EUR\">-1.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
-     CAMT_DATES CAMT_CLOSE,
+    {CAMT_OPEN
+     "<Amt Ccy=\"EUR\">-1.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>" CAMT_DATES
+         CAMT_CLOSE,
      "camt", "amount '-1.00' has a sign"},
     /* EUR has 2 decimals. */
-    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.005</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-     CAMT_DATES CAMT_CLOSE,
+    {CAMT_OPEN
+     "<Amt Ccy=\"EUR\">1.005</Amt><CdtDbtInd>CRDT</CdtDbtInd>" CAMT_DATES
+         CAMT_CLOSE,
      "camt", "amount '1.005' has more decimals than EUR allows"},
     /* Only CRDT and DBIT are directions. */
-    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>XX</CdtDbtInd>"
-     CAMT_DATES CAMT_CLOSE,
+    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>XX</CdtDbtInd>" CAMT_DATES
+         CAMT_CLOSE,
      "camt", "CdtDbtInd 'XX' is neither CRDT nor DBIT"},
     /* An Amt with no currency attribute. */
-    {CAMT_OPEN "<Amt>1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>" CAMT_DATES
-     CAMT_CLOSE,
+    {CAMT_OPEN
+     "<Amt>1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>" CAMT_DATES CAMT_CLOSE,
      "camt", "missing Ccy attribute"},
     /* Currency codes are capitals. */
-    {CAMT_OPEN "<Amt Ccy=\"eur\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-     CAMT_DATES CAMT_CLOSE,
+    {CAMT_OPEN
+     "<Amt Ccy=\"eur\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>" CAMT_DATES
+         CAMT_CLOSE,
      "camt", "Ccy 'eur' is not an ISO 4217 currency code"},
     /* A booking date element with no date inside. */
     {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-     "<Sts>BOOK</Sts><BookgDt></BookgDt>" CAMT_CLOSE,
+               "<Sts>BOOK</Sts><BookgDt></BookgDt>" CAMT_CLOSE,
      "camt", "has neither Dt nor DtTm"},
     /* 2013 is not a leap year. */
-    {CAMT_OPEN "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+    {CAMT_OPEN
+     "<Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
      "<Sts>BOOK</Sts><BookgDt><Dt>2013-02-29</Dt></BookgDt>" CAMT_CLOSE,
      "camt", "date '2013-02-29' does not exist"},
 };
 
 START_TEST(test_camt_damaged_documents)
 {
-    struct edge_file f;
+    struct harness_file f;
     char sql[128];
 
-    edge_write(&f, camt_failures[_i].text);
+    harness_file_write_text(&f, "s.sta", camt_failures[_i].text);
     snprintf(sql, sizeof(sql), "SELECT * FROM bank_statement('%%q', '%s')",
              camt_failures[_i].format);
-    edge_expect_error(&f, sql, camt_failures[_i].error);
-    edge_remove(&f);
+    expect_file_sql_error(&f, sql, camt_failures[_i].error);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -417,16 +387,17 @@ static const struct {
 
 START_TEST(test_csv_bad_options)
 {
-    struct edge_file f;
+    struct harness_file f;
     char *sql;
 
-    edge_write(&f, "date,amount,memo\n2013-06-01,1.50,x\n");
+    harness_file_write_text(&f, "s.sta",
+                            "date,amount,memo\n2013-06-01,1.50,x\n");
     sql = sqlite3_mprintf("SELECT * FROM bank_statement('%%q', 'csv', %Q)",
                           csv_option_failures[_i].options);
     ck_assert_ptr_nonnull(sql);
-    edge_expect_error(&f, sql, csv_option_failures[_i].error);
+    expect_file_sql_error(&f, sql, csv_option_failures[_i].error);
     sqlite3_free(sql);
-    edge_remove(&f);
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -434,15 +405,16 @@ END_TEST
 ** cents; semicolons separate the columns. */
 START_TEST(test_csv_comma_decimal)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, "date;amount\n2013-06-01;1.234,50\n");
-    edge_expect(&f,
-                "SELECT amount_cents FROM bank_statement('%q', 'csv',"
-                " 'date=date,amount=amount,currency=EUR,delimiter=semicolon,"
-                "decimal=comma,thousands=point')",
-                "123450");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta", "date;amount\n2013-06-01;1.234,50\n");
+    expect_file_sql(
+        &f,
+        "SELECT amount_cents FROM bank_statement('%q', 'csv',"
+        " 'date=date,amount=amount,currency=EUR,delimiter=semicolon,"
+        "decimal=comma,thousands=point')",
+        "123450");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -450,14 +422,14 @@ END_TEST
 ** names the column amount, so 1.50 reads as 150 cents. */
 START_TEST(test_csv_blanks_around_equals)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, "date,amount\n2013-06-01,1.50\n");
-    edge_expect(&f,
-                "SELECT amount_cents FROM bank_statement('%q', 'csv',"
-                " 'date = date, amount = amount, currency = EUR')",
-                "150");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta", "date,amount\n2013-06-01,1.50\n");
+    expect_file_sql(&f,
+                    "SELECT amount_cents FROM bank_statement('%q', 'csv',"
+                    " 'date = date, amount = amount, currency = EUR')",
+                    "150");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -465,14 +437,14 @@ END_TEST
 ** named-column lookup must raise "no column named", not read a null buffer. */
 START_TEST(test_csv_empty_header_cell)
 {
-    struct edge_file f;
+    struct harness_file f;
 
-    edge_write(&f, "\"\"\n2013-06-01,1.50\n");
-    edge_expect_error(&f,
-                      "SELECT * FROM bank_statement('%q', 'csv',"
-                      " 'date=date,amount=amount,currency=EUR')",
-                      "line 1: no column named 'date' for date");
-    edge_remove(&f);
+    harness_file_write_text(&f, "s.sta", "\"\"\n2013-06-01,1.50\n");
+    expect_file_sql_error(&f,
+                          "SELECT * FROM bank_statement('%q', 'csv',"
+                          " 'date=date,amount=amount,currency=EUR')",
+                          "line 1: no column named 'date' for date");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -497,12 +469,13 @@ Suite *edge_statement_suite(void)
                         (int)(sizeof(ofx_failures) / sizeof(ofx_failures[0])));
     tcase_add_test(ofx, test_ofx_rejects_options);
     suite_add_tcase(s, ofx);
-    tcase_add_loop_test(camt, test_camt_damaged_documents, 0,
-                        (int)(sizeof(camt_failures) / sizeof(camt_failures[0])));
+    tcase_add_loop_test(
+        camt, test_camt_damaged_documents, 0,
+        (int)(sizeof(camt_failures) / sizeof(camt_failures[0])));
     suite_add_tcase(s, camt);
-    tcase_add_loop_test(csv, test_csv_bad_options, 0,
-                        (int)(sizeof(csv_option_failures) /
-                              sizeof(csv_option_failures[0])));
+    tcase_add_loop_test(
+        csv, test_csv_bad_options, 0,
+        (int)(sizeof(csv_option_failures) / sizeof(csv_option_failures[0])));
     tcase_add_test(csv, test_csv_comma_decimal);
     tcase_add_test(csv, test_csv_empty_header_cell);
     tcase_add_test(csv, test_csv_blanks_around_equals);

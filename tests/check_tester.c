@@ -11,88 +11,32 @@
 
 #include "harness.h"
 
-/* A temporary statement file; path is inside dir. */
-struct tester_file {
-    char dir[64];
-    char path[96];
-};
-
-/* Writes size bytes, NUL bytes included, as the file name in a new
-** directory. */
-static void tester_write_bytes(struct tester_file *f, const char *name,
-                               const char *data, size_t size)
-{
-    FILE *out;
-
-    strcpy(f->dir, "/tmp/tester_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name);
-    out = fopen(f->path, "wb");
-    ck_assert_ptr_nonnull(out);
-    ck_assert_uint_eq(fwrite(data, 1, size, out), size);
-    ck_assert_int_eq(fclose(out), 0);
-}
-
-static void tester_write(struct tester_file *f, const char *name,
-                         const char *text)
-{
-    tester_write_bytes(f, name, text, strlen(text));
-}
-
-static void tester_remove(struct tester_file *f)
-{
-    ck_assert_int_eq(unlink(f->path), 0);
-    ck_assert_int_eq(rmdir(f->dir), 0);
-}
-
-/* Runs sql with %q replaced by the file's path, expecting the given rows. */
-static void tester_expect(const struct tester_file *f, const char *sql_format,
-                          const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
-static void tester_expect_error(const struct tester_file *f,
-                                const char *sql_format, const char *expected)
-{
-    sqlite3 *db = harness_open();
-    char *sql = sqlite3_mprintf(sql_format, f->path);
-
-    ck_assert_ptr_nonnull(sql);
-    expect_sql_error(db, sql, expected);
-    sqlite3_free(sql);
-    sqlite3_close(db);
-}
-
 /* With header=no the first row is data, so a column given by name has
 ** nothing to be looked up in. Matched against that row, memo=ACME would
 ** pick column 3 only because the first payee is ACME, and every payee
 ** would become the memo. The load must fail and request a column number. */
 START_TEST(test_csv_no_header_rejects_column_name)
 {
-    struct tester_file f;
+    struct harness_file f;
 
-    tester_write(&f, "s.csv", "2024-01-02,1.00,ACME\n2024-01-03,2.00,Other\n");
-    tester_expect_error(&f,
-                        "SELECT count(*) FROM bank_statement('%q', 'csv',"
-                        " 'header=no,date=1,amount=2,memo=ACME,currency=EUR')",
-                        "header=no");
-    tester_expect_error(&f,
-                        "SELECT count(*) FROM bank_statement('%q', 'csv',"
-                        " 'header=no,date=1,amount=2,memo=ACME,currency=EUR')",
-                        "memo='ACME'");
+    harness_file_write_text(&f, "s.csv",
+                            "2024-01-02,1.00,ACME\n2024-01-03,2.00,Other\n");
+    expect_file_sql_error(
+        &f,
+        "SELECT count(*) FROM bank_statement('%q', 'csv',"
+        " 'header=no,date=1,amount=2,memo=ACME,currency=EUR')",
+        "header=no");
+    expect_file_sql_error(
+        &f,
+        "SELECT count(*) FROM bank_statement('%q', 'csv',"
+        " 'header=no,date=1,amount=2,memo=ACME,currency=EUR')",
+        "memo='ACME'");
     /* The same file read by column number: 100 and 200 cents. */
-    tester_expect(&f,
-                  "SELECT amount_cents, memo FROM bank_statement('%q', 'csv',"
-                  " 'header=no,date=1,amount=2,memo=3,currency=EUR')",
-                  "100|ACME\n200|Other");
-    tester_remove(&f);
+    expect_file_sql(&f,
+                    "SELECT amount_cents, memo FROM bank_statement('%q', 'csv',"
+                    " 'header=no,date=1,amount=2,memo=3,currency=EUR')",
+                    "100|ACME\n200|Other");
+    harness_file_remove(&f);
 }
 END_TEST
 
@@ -113,15 +57,15 @@ START_TEST(test_csv_utf16_file_named)
         "\0002\0000\0002\0004\0-\0000\0001\0-\0000\0002\0,\0001\0\n";
     const char *sql = "SELECT count(*) FROM bank_statement('%q', 'csv',"
                       " 'date=date,amount=amount,currency=EUR')";
-    struct tester_file f;
+    struct harness_file f;
 
-    tester_write_bytes(&f, "le.csv", little, sizeof(little) - 1);
-    tester_expect_error(&f, sql, "line 1: the file is UTF-16");
-    tester_expect_error(&f, sql, "UTF-8");
-    tester_remove(&f);
-    tester_write_bytes(&f, "be.csv", big, sizeof(big) - 1);
-    tester_expect_error(&f, sql, "line 1: the file is UTF-16");
-    tester_remove(&f);
+    harness_file_write(&f, "le.csv", little, sizeof(little) - 1);
+    expect_file_sql_error(&f, sql, "line 1: the file is UTF-16");
+    expect_file_sql_error(&f, sql, "UTF-8");
+    harness_file_remove(&f);
+    harness_file_write(&f, "be.csv", big, sizeof(big) - 1);
+    expect_file_sql_error(&f, sql, "line 1: the file is UTF-16");
+    harness_file_remove(&f);
 }
 END_TEST
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -121,8 +122,8 @@ void harness_expect_sql(sqlite3 *db, const char *sql, const char *expected,
     ck_assert_msg(got != NULL, "%s:%d: SQL failed: %s\n  in: %s", file, line,
                   err, sql);
     ck_assert_msg(strcmp(got, expected) == 0,
-                  "%s:%d: %s\n  expected: %s\n  got:      %s", file, line,
-                  sql, expected, got);
+                  "%s:%d: %s\n  expected: %s\n  got:      %s", file, line, sql,
+                  expected, got);
     sqlite3_free(got);
 }
 
@@ -132,11 +133,12 @@ void harness_expect_sql_error(sqlite3 *db, const char *sql,
     char *err = NULL;
     char *got = harness_query(db, sql, &err);
 
-    ck_assert_msg(got == NULL, "%s:%d: expected an error, got rows: %s\n  in: %s",
-                  file, line, got, sql);
+    ck_assert_msg(got == NULL,
+                  "%s:%d: expected an error, got rows: %s\n  in: %s", file,
+                  line, got, sql);
     ck_assert_msg(strstr(err, expected) != NULL,
-                  "%s:%d: %s\n  expected error containing: %s\n  got: %s",
-                  file, line, sql, expected, err);
+                  "%s:%d: %s\n  expected error containing: %s\n  got: %s", file,
+                  line, sql, expected, err);
     sqlite3_free(err);
 }
 
@@ -149,10 +151,53 @@ sqlite3_int64 harness_int(sqlite3 *db, const char *sql)
     ck_assert_msg(rc == SQLITE_OK, "prepare failed: %s\n  in: %s",
                   sqlite3_errmsg(db), sql);
     rc = sqlite3_step(stmt);
-    ck_assert_msg(rc == SQLITE_ROW || rc == SQLITE_DONE, "step failed: %s\n  in: %s",
-                  sqlite3_errmsg(db), sql);
+    ck_assert_msg(rc == SQLITE_ROW || rc == SQLITE_DONE,
+                  "step failed: %s\n  in: %s", sqlite3_errmsg(db), sql);
     if (rc == SQLITE_ROW)
         value = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
     return value;
+}
+
+void harness_file_write(struct harness_file *f, const char *name,
+                        const void *data, size_t size)
+{
+    FILE *out;
+
+    strcpy(f->dir, "/tmp/receivables_test_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(f->dir));
+    ck_assert_int_lt(snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name),
+                     (int)sizeof(f->path));
+    out = fopen(f->path, "wb");
+    ck_assert_ptr_nonnull(out);
+    ck_assert_uint_eq(fwrite(data, 1, size, out), size);
+    ck_assert_int_eq(fclose(out), 0);
+}
+
+void harness_file_write_text(struct harness_file *f, const char *name,
+                             const char *text)
+{
+    harness_file_write(f, name, text, strlen(text));
+}
+
+void harness_file_remove(struct harness_file *f)
+{
+    ck_assert_int_eq(unlink(f->path), 0);
+    ck_assert_int_eq(rmdir(f->dir), 0);
+}
+
+void harness_expect_file_sql(const struct harness_file *f,
+                             const char *sql_format, const char *expected,
+                             int want_error, const char *file, int line)
+{
+    sqlite3 *db = harness_open();
+    char *sql = sqlite3_mprintf(sql_format, f->path);
+
+    ck_assert_ptr_nonnull(sql);
+    if (want_error)
+        harness_expect_sql_error(db, sql, expected, file, line);
+    else
+        harness_expect_sql(db, sql, expected, file, line);
+    sqlite3_free(sql);
+    sqlite3_close(db);
 }
