@@ -118,14 +118,18 @@ SELECT '== Reconciliation candidates as of ' || as_of
 FROM report_date;
 .headers on
 .mode box --wrap 50 --wordwrap on
+-- One line per candidate, with invoice numbers in place of ids. A filter
+-- on payment reaches reconcile_candidates as WHERE payment_id = ?.
+CREATE TEMP VIEW candidate_lines AS
 SELECT c.payment_id AS payment,
        (SELECT group_concat(i.number, ', ')
         FROM json_each(c.invoice_ids) j
         JOIN invoices i ON i.invoice_id = j.value) AS invoice,
        printf('%.3f', c.score) AS score, c.rank, c.auto,
        c.amount_match AS amount, c.evidence
-FROM reconcile_candidates c
-WHERE c.rank <= 2 ORDER BY c.payment_id, c.rank;
+FROM reconcile_candidates c;
+SELECT * FROM candidate_lines
+WHERE rank <= 2 ORDER BY payment, rank;
 
 -- Payments 2 and 3 are both 3.20 CHF from the same payer on the same day.
 -- The full table lets payment 2 claim INV-2007-102 first, so payment 3 is
@@ -137,14 +141,8 @@ SELECT '== Payment 3 scored alone (WHERE payment_id = 3), without the'
        || ' claims of the other payments';
 .headers on
 .mode box --wrap 50 --wordwrap on
-SELECT c.payment_id AS payment,
-       (SELECT group_concat(i.number, ', ')
-        FROM json_each(c.invoice_ids) j
-        JOIN invoices i ON i.invoice_id = j.value) AS invoice,
-       printf('%.3f', c.score) AS score, c.rank, c.auto,
-       c.amount_match AS amount, c.evidence
-FROM reconcile_candidates c
-WHERE c.payment_id = 3 AND c.rank <= 2 ORDER BY c.rank;
+SELECT * FROM candidate_lines
+WHERE payment = 3 AND rank <= 2 ORDER BY rank;
 .headers off
 .mode list
 SELECT 'Alone, payment 3 equals INV-2007-102 as well as payment 2 does. Only'
