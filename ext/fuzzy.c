@@ -355,7 +355,7 @@ static int linear_damerau(const uint32_t *a, int n, const uint32_t *b, int m)
             int best = min3(above[j - 1] + cost, above[j] + 1, row[j - 1] + 1);
 
             if (k > 0 && l > 0) {
-                /* Swap a[k]..a[i] with b[l]..b[j]: one gap must be 0. */
+                /* Swapping a[k..i] with b[l..j] wins only when a gap is 0. */
                 if (l == j - 1 && corner[j] + (i - k) < best)
                     best = corner[j] + (i - k);
                 if (k == i - 1 && before[l - 1] + (j - l) < best)

@@ -168,36 +168,38 @@ START_TEST(test_fee_tolerance_bad_arguments)
 }
 END_TEST
 
-/* Renumbers invoice 1, gives payment 1 (Acme, 1000.00) the reference and
-** expects "invoice_ids|first evidence part" of its rank-1 candidate. */
-static void expect_rank1_for_reference(const char *number,
-                                       const char *reference,
-                                       const char *expected)
+/* Adds payment 1 (Acme, 1000.00), runs setup on it and expects query to
+** return expected. */
+static void expect_for_payment(const char *setup, const char *query,
+                               const char *expected)
 {
     sqlite3 *db = edge_open_ledger();
-    char *sql;
 
     edge_add_payment(db, "Acme Trading Ltd", NULL);
-    sql = sqlite3_mprintf("UPDATE invoices SET number = %Q WHERE invoice_id"
-                          " = 1; UPDATE payments SET reference = %Q;",
-                          number, reference);
-    harness_exec(db, sql);
-    sqlite3_free(sql);
-    expect_sql(db,
-               "SELECT invoice_ids, substr(evidence, 1, instr(evidence, ';')"
-               " - 1) FROM reconcile_candidates WHERE payment_id = 1"
-               " AND rank = 1",
-               expected);
+    harness_exec(db, setup);
+    expect_sql(db, query, expected);
     sqlite3_close(db);
 }
+
+/* The rank-1 candidate of payment 1 as "invoice_ids|first evidence part". */
+#define RANK1_FIRST_EVIDENCE                                                   \
+    "SELECT invoice_ids, substr(evidence, 1, instr(evidence, ';') - 1)"        \
+    " FROM reconcile_candidates WHERE payment_id = 1 AND rank = 1"
+
+/* The first evidence part of the candidate of payment 1 for invoice 1. */
+#define INVOICE1_FIRST_EVIDENCE                                                \
+    "SELECT substr(evidence, 1, instr(evidence, ';') - 1)"                     \
+    " FROM reconcile_candidates WHERE payment_id = 1 AND invoice_ids = '[1]'"
 
 /* An invoice series that starts with RF. 'RF2013001' happens to be a
 ** valid RF reference (check digits 20, payload 13001), so the memo word
 ** was read only as a reference to 13001 and the invoice went unseen. */
 START_TEST(test_ref_invoice_numbered_like_rf)
 {
-    expect_rank1_for_reference("RF2013001", "Payment RF2013001",
-                               "[1]|ref 'RF2013001' in memo");
+    expect_for_payment("UPDATE invoices SET number = 'RF2013001'"
+                       " WHERE invoice_id = 1;"
+                       "UPDATE payments SET reference = 'Payment RF2013001'",
+                       RANK1_FIRST_EVIDENCE, "[1]|ref 'RF2013001' in memo");
 }
 END_TEST
 
@@ -206,9 +208,12 @@ END_TEST
 ** groups of four as printed on a payment slip, is the invoice number. */
 START_TEST(test_ref_invoice_numbered_valid_rf)
 {
-    expect_rank1_for_reference("RF18539007547034", "RF18 5390 0754 7034",
-                               "[1]|ref 'RF18539007547034' in memo as"
-                               " 'RF18 5390 0754 7034'");
+    expect_for_payment("UPDATE invoices SET number = 'RF18539007547034'"
+                       " WHERE invoice_id = 1;"
+                       "UPDATE payments SET reference = 'RF18 5390 0754 7034'",
+                       RANK1_FIRST_EVIDENCE,
+                       "[1]|ref 'RF18539007547034' in memo as"
+                       " 'RF18 5390 0754 7034'");
 }
 END_TEST
 
@@ -217,40 +222,24 @@ END_TEST
 ** although its digit run 42 would match invoice 1's serial. */
 START_TEST(test_ref_word_with_invalid_utf8)
 {
-    sqlite3 *db = edge_open_ledger();
-
-    edge_add_payment(db, "Acme Trading Ltd", NULL);
-    harness_exec(db, "UPDATE payments SET reference ="
-                     " CAST(x'5061676f20462d323032342d30303432ff' AS TEXT)");
-    expect_sql(db,
-               "SELECT substr(evidence, 1, instr(evidence, ';') - 1)"
-               " FROM reconcile_candidates WHERE payment_id = 1"
-               " AND invoice_ids = '[1]'",
-               "no ref in memo");
-    sqlite3_close(db);
+    expect_for_payment("UPDATE payments SET reference ="
+                       " CAST(x'5061676f20462d323032342d30303432ff' AS TEXT)",
+                       INVOICE1_FIRST_EVIDENCE, "no ref in memo");
 }
 END_TEST
 
-/* Gives payment 1 (Acme, 1000.00) the memo 'thanks' and structured_ref,
-** and expects the first evidence part of invoice 1's candidate. */
+/* Gives payment 1 the memo 'thanks' and the structured_ref column
+** text, and expects the first evidence part of invoice 1's candidate. */
 static void expect_column_evidence(const char *structured_ref,
                                    const char *expected)
 {
-    sqlite3 *db = edge_open_ledger();
-    char *sql;
+    char *setup = sqlite3_mprintf("UPDATE payments SET reference = 'thanks',"
+                                  " structured_ref = %Q",
+                                  structured_ref);
 
-    edge_add_payment(db, "Acme Trading Ltd", NULL);
-    sql = sqlite3_mprintf("UPDATE payments SET reference = 'thanks',"
-                          " structured_ref = %Q",
-                          structured_ref);
-    harness_exec(db, sql);
-    sqlite3_free(sql);
-    expect_sql(db,
-               "SELECT substr(evidence, 1, instr(evidence, ';') - 1)"
-               " FROM reconcile_candidates WHERE payment_id = 1"
-               " AND invoice_ids = '[1]'",
-               expected);
-    sqlite3_close(db);
+    ck_assert_ptr_nonnull(setup);
+    expect_for_payment(setup, INVOICE1_FIRST_EVIDENCE, expected);
+    sqlite3_free(setup);
 }
 
 /* An MT940 end-to-end id or a camt CdtrRefInf/Ref may hold the invoice
